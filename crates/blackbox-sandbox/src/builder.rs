@@ -1,0 +1,197 @@
+//! Configuring and starting a [`Sandbox`].
+
+use std::fmt;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::sandbox::{Sandbox, SandboxParts, seed};
+use crate::server::{ConnSettings, accept_loop};
+use crate::service::Shared;
+use crate::state::new_token;
+use crate::tls;
+
+/// Options for a [`Sandbox`]; obtain one with [`Sandbox::builder`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use std::time::Duration;
+/// use blackbox_sandbox::Sandbox;
+///
+/// let sandbox = Sandbox::builder()
+///     .tls(true)
+///     .extra_sessions(96)
+///     .idle_connection_timeout(Duration::from_secs(5))
+///     .demo_token("bbx_my_fixed_test_token")
+///     .start()
+///     .await?;
+/// assert!(sandbox.base_url().starts_with("https://localhost:"));
+/// assert_eq!(sandbox.session_ids().len(), 100);
+/// assert_eq!(sandbox.demo_token(), "bbx_my_fixed_test_token");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Default)]
+pub struct SandboxBuilder {
+    port: u16,
+    tls: bool,
+    extra_sessions: usize,
+    idle_connection_timeout: Option<Duration>,
+    tls_server_names: Option<Vec<String>>,
+    tls_expired_certificate: bool,
+    demo_token: Option<String>,
+}
+
+impl fmt::Debug for SandboxBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SandboxBuilder")
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("extra_sessions", &self.extra_sessions)
+            .field("idle_connection_timeout", &self.idle_connection_timeout)
+            .field("tls_server_names", &self.tls_server_names)
+            .field("tls_expired_certificate", &self.tls_expired_certificate)
+            .field(
+                "demo_token",
+                &self.demo_token.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
+}
+
+impl SandboxBuilder {
+    /// A builder with the defaults: plain HTTP on an ephemeral port of
+    /// 127.0.0.1, no extra sessions, no idle timeout, a random demo token.
+    pub fn new() -> SandboxBuilder {
+        SandboxBuilder::default()
+    }
+
+    /// The port to listen on, on 127.0.0.1 (default 0: an ephemeral port).
+    pub fn port(mut self, port: u16) -> SandboxBuilder {
+        self.port = port;
+        self
+    }
+
+    /// Serves TLS (HTTP/2 or HTTP/1.1 by ALPN) with a certificate signed by a
+    /// CA generated at start, instead of plain HTTP (default `false`).
+    pub fn tls(mut self, tls: bool) -> SandboxBuilder {
+        self.tls = tls;
+        self
+    }
+
+    /// Adds `n` more active sessions to the demo user, besides its four
+    /// seeded ones (default 0).
+    pub fn extra_sessions(mut self, n: usize) -> SandboxBuilder {
+        self.extra_sessions = n;
+        self
+    }
+
+    /// Closes HTTP/1.1 connections that wait this long for a request (idle
+    /// keep-alive connections, or new ones that send nothing). Default: never.
+    pub fn idle_connection_timeout(mut self, timeout: Duration) -> SandboxBuilder {
+        self.idle_connection_timeout = Some(timeout);
+        self
+    }
+
+    /// The names (DNS names or IP addresses) the server certificate covers,
+    /// instead of `localhost` and `127.0.0.1` — e.g. `wrong.example` to test
+    /// that clients reject a certificate for another name. Enables TLS.
+    pub fn tls_server_names(mut self, names: Vec<String>) -> SandboxBuilder {
+        self.tls_server_names = Some(names);
+        self.tls = true;
+        self
+    }
+
+    /// Issues a server certificate whose validity lies entirely in the past
+    /// (2000-01-01 to 2001-01-01), to test that clients reject it. Enables TLS
+    /// when `true`.
+    pub fn tls_expired_certificate(mut self, expired: bool) -> SandboxBuilder {
+        self.tls_expired_certificate = expired;
+        self.tls |= expired;
+        self
+    }
+
+    /// A fixed demo token instead of a random one. It must be non-empty
+    /// visible ASCII without spaces, or [`start`](Self::start) fails with
+    /// [`io::ErrorKind::InvalidInput`].
+    pub fn demo_token(mut self, token: impl Into<String>) -> SandboxBuilder {
+        self.demo_token = Some(token.into());
+        self
+    }
+
+    /// Binds the listener, generates the TLS material if needed, seeds the
+    /// sessions and starts serving in the background.
+    ///
+    /// Must be called within a Tokio runtime. Fails when the port is in use
+    /// ([`io::ErrorKind::AddrInUse`]) or an option is invalid
+    /// ([`io::ErrorKind::InvalidInput`]).
+    pub async fn start(self) -> io::Result<Sandbox> {
+        let demo_token = match self.demo_token {
+            Some(token) => {
+                let valid = !token.is_empty() && token.bytes().all(|b| b.is_ascii_graphic());
+                if !valid {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "the demo token must be non-empty visible ASCII without spaces",
+                    ));
+                }
+                token
+            }
+            None => new_token(),
+        };
+        let tls = if self.tls {
+            let names = self
+                .tls_server_names
+                .unwrap_or_else(|| vec!["localhost".to_owned(), "127.0.0.1".to_owned()]);
+            Some(tls::generate(&names, self.tls_expired_certificate)?)
+        } else {
+            None
+        };
+
+        let listener =
+            TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
+        let local_addr = listener.local_addr()?;
+        let base_url = match tls {
+            Some(_) => format!("https://localhost:{}", local_addr.port()),
+            None => format!("http://127.0.0.1:{}", local_addr.port()),
+        };
+
+        let shared = Arc::new(Shared::default());
+        let seeded = seed(
+            &mut shared.store(),
+            shared.clock.now_unix(),
+            demo_token.clone(),
+            self.extra_sessions,
+        );
+        let (ca_pem, acceptor) = match tls {
+            Some(material) => (Some(material.ca_pem), Some(material.acceptor)),
+            None => (None, None),
+        };
+        let settings = Arc::new(ConnSettings {
+            tls: acceptor,
+            idle_timeout: self.idle_connection_timeout,
+        });
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let task = tokio::spawn(accept_loop(
+            listener,
+            Arc::clone(&shared),
+            settings,
+            shutdown_rx,
+        ));
+        Ok(Sandbox::from_parts(SandboxParts {
+            shared,
+            local_addr,
+            base_url,
+            demo_token,
+            seeded,
+            ca_pem,
+            shutdown,
+            task,
+        }))
+    }
+}
