@@ -1,0 +1,471 @@
+//! [`BlackboxCore`]: sends one operation well — server, headers, auth, the
+//! attempt loop with retries and timeouts, hooks, body limits, errors.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderMap, HeaderValue};
+use tokio::time::Instant;
+
+use crate::error::{ApiError, BodyTooLargeError, TimeoutError, TimeoutKind};
+use crate::headers::DebugHeaders;
+use crate::hooks::HookContext;
+use crate::hyper_client::HyperClient;
+use crate::retry::{Sleeper, is_retryable_status, parse_retry_after};
+use crate::server::ServerUrl;
+use crate::token::Auth;
+use crate::transport::{CollectError, TransportErrorKind};
+use crate::{
+    BlackboxCoreBuilder, Error, Hooks, HttpClient, OperationRequest, RawResponse, RequestOptions,
+    RetryConfig,
+};
+
+/// The transport core of the SDK: configuration, bearer auth, server selection,
+/// retries, timeouts, hooks and errors. It knows nothing about sessions; the
+/// operation functions of `blackbox-funcs` build on it.
+///
+/// Cheap to clone (the state is shared behind an `Arc`), `Send + Sync`: create one
+/// and use it from every task.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use blackbox_core::{BlackboxCore, RetryConfig, Server};
+///
+/// # fn main() -> Result<(), blackbox_core::Error> {
+/// let core = BlackboxCore::builder()
+///     .token("my-token")
+///     .server(Server::Staging)
+///     .retry(RetryConfig::default().max_attempts(5))
+///     .attempt_timeout(Some(Duration::from_secs(10)))
+///     .build()?;
+///
+/// // Or from BLACKBOX_BLACKBOX_AUTH_TOKEN, BLACKBOX_SERVER_URL and BLACKBOX_DEBUG:
+/// let core = BlackboxCore::from_env()?;
+/// # let _ = core;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct BlackboxCore {
+    inner: Arc<Inner>,
+}
+
+// Lives once, inside the shared `Inner`; boxing the large variant would only add
+// a pointer chase to every call.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Transport {
+    Hyper(HyperClient),
+    Custom(Arc<dyn HttpClient>),
+}
+
+pub(crate) struct Inner {
+    pub(crate) server: ServerUrl,
+    pub(crate) auth: Auth,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) default_headers: HeaderMap,
+    pub(crate) retry: RetryConfig,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) operation_timeout: Option<Duration>,
+    pub(crate) max_body_size: usize,
+    pub(crate) hooks: Vec<Arc<dyn Hooks>>,
+    pub(crate) transport: Transport,
+    pub(crate) sleeper: Option<Arc<dyn Sleeper>>,
+    pub(crate) debug: bool,
+    pub(crate) allow_insecure_http: bool,
+}
+
+const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
+const ANY: HeaderValue = HeaderValue::from_static("*/*");
+
+impl Inner {
+    /// Refuses servers this client cannot or must not talk to.
+    pub(crate) fn check_server(&self, server: &ServerUrl) -> Result<(), Error> {
+        if !server.is_https()
+            && !server.is_loopback()
+            && self.auth.has_credentials()
+            && !self.allow_insecure_http
+        {
+            return Err(Error::invalid_request(
+                "refusing to send the bearer token over plain HTTP to a non-loopback host; \
+                 use https or opt in with allow_insecure_http(true)",
+            ));
+        }
+        #[cfg(not(feature = "rustls"))]
+        if server.is_https() && matches!(self.transport, Transport::Hyper(_)) {
+            return Err(Error::invalid_request(
+                "https needs TLS support: enable the `ring` or `aws-lc-rs` feature of blackbox-core",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// How one attempt ended, before the retry decision.
+type AttemptResult = Result<RawResponse, Error>;
+
+impl BlackboxCore {
+    /// A builder with the defaults.
+    pub fn builder() -> BlackboxCoreBuilder {
+        BlackboxCoreBuilder::new()
+    }
+
+    /// A client configured from the environment: `BLACKBOX_BLACKBOX_AUTH_TOKEN`,
+    /// `BLACKBOX_SERVER_URL` and `BLACKBOX_DEBUG`; everything else default.
+    pub fn from_env() -> Result<Self, Error> {
+        BlackboxCoreBuilder::new().from_env().build()
+    }
+
+    pub(crate) fn from_inner(inner: Inner) -> Self {
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The server URL requests go to, unless a call overrides it.
+    pub fn server_url(&self) -> &ServerUrl {
+        &self.inner.server
+    }
+
+    /// Sends one operation and returns its success answer (any 2xx), read up to the
+    /// body limit. A non-success status is an [`Error::Api`].
+    ///
+    /// This is the one entry point the operation functions use: it resolves the
+    /// server, adds `Authorization`, `Accept`, `Content-Type`, `User-Agent` and the
+    /// extra headers, and runs the attempt loop (hooks, timeouts, retries with
+    /// backoff and `Retry-After`).
+    pub async fn execute(
+        &self,
+        request: OperationRequest,
+        options: Option<&RequestOptions>,
+    ) -> Result<RawResponse, Error> {
+        let inner = &*self.inner;
+        let started = Instant::now();
+
+        let overridden_server;
+        let server = match options.and_then(|options| options.server_url.as_deref()) {
+            Some(url) => {
+                overridden_server = ServerUrl::parse(url)?;
+                inner.check_server(&overridden_server)?;
+                &overridden_server
+            }
+            None => &inner.server,
+        };
+        if let Some(options) = options {
+            options.check()?;
+        }
+        let uri = server.join(&request.path)?;
+        let headers = self.base_headers(&request, options);
+        let retry = options
+            .and_then(|options| options.retries.as_ref())
+            .unwrap_or(&inner.retry);
+        let attempt_timeout = options
+            .and_then(|options| options.attempt_timeout)
+            .unwrap_or(inner.attempt_timeout);
+        let operation_timeout = options
+            .and_then(|options| options.operation_timeout)
+            .unwrap_or(inner.operation_timeout);
+        let operation_deadline = operation_timeout.map(|timeout| started + timeout);
+        let may_repeat = request.method.is_idempotent() || retry.get_retry_non_idempotent();
+        let body = request.body.unwrap_or_default();
+
+        let mut attempt = 1;
+        loop {
+            let context = HookContext {
+                operation_id: request.operation_id,
+                attempt,
+                method: &request.method,
+                uri: &uri,
+            };
+            let result = self
+                .attempt(
+                    &context,
+                    &headers,
+                    &body,
+                    attempt_timeout,
+                    operation_deadline,
+                    operation_timeout,
+                )
+                .await;
+            let error = match result {
+                Ok(response) => return Ok(response),
+                Err(error) => error,
+            };
+            for hook in &inner.hooks {
+                hook.after_error(&context, &error);
+            }
+            if attempt >= retry.get_max_attempts() || !should_retry(&error, may_repeat) {
+                return Err(error);
+            }
+            let delay = match retry_after_of(&error) {
+                // The server's wish wins, but only within our own limits; past
+                // them the caller gets the answer, with the wait on the error.
+                Some(wait) if wait > retry.get_max_interval() => return Err(error),
+                Some(wait) => wait,
+                None => retry.backoff(attempt),
+            };
+            let resume_at = Instant::now() + delay;
+            let over_budget = retry
+                .get_max_elapsed_time()
+                .is_some_and(|budget| resume_at.duration_since(started) > budget);
+            let past_deadline = operation_deadline.is_some_and(|deadline| resume_at >= deadline);
+            if over_budget || past_deadline {
+                return Err(error);
+            }
+            if inner.debug {
+                eprintln!(
+                    "blackbox: {} attempt {attempt} failed ({error}); retrying in {delay:?}",
+                    request.operation_id
+                );
+            }
+            self.sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    /// Headers shared by every attempt of one call; `Authorization` is added per
+    /// attempt because a token source may rotate it.
+    fn base_headers(&self, request: &OperationRequest, options: Option<&RequestOptions>) -> HeaderMap {
+        let inner = &*self.inner;
+        let extra = options.map_or(0, |options| options.headers.len());
+        let mut headers =
+            HeaderMap::with_capacity(5 + inner.default_headers.len() + extra);
+        headers.insert(
+            ACCEPT,
+            if request.expects_json { APPLICATION_JSON } else { ANY },
+        );
+        if request.body.is_some() {
+            headers.insert(CONTENT_TYPE, APPLICATION_JSON);
+        }
+        headers.insert(USER_AGENT, inner.user_agent.clone());
+        if let Auth::Static(value) = &inner.auth {
+            headers.insert(AUTHORIZATION, value.clone());
+        }
+        for (name, value) in &inner.default_headers {
+            headers.insert(name, value.clone());
+        }
+        if let Some(options) = options {
+            for (name, value) in &options.headers {
+                headers.insert(name, value.clone());
+            }
+        }
+        headers
+    }
+
+    /// One attempt: hooks, send, read the body within the limit, all under the
+    /// attempt's deadline.
+    async fn attempt(
+        &self,
+        context: &HookContext<'_>,
+        headers: &HeaderMap,
+        body: &Bytes,
+        attempt_timeout: Option<Duration>,
+        operation_deadline: Option<Instant>,
+        operation_timeout: Option<Duration>,
+    ) -> AttemptResult {
+        let inner = &*self.inner;
+        let mut request = http::Request::new(body.clone());
+        *request.method_mut() = context.method.clone();
+        *request.uri_mut() = context.uri.clone();
+        *request.headers_mut() = headers.clone();
+        if let Auth::Source(_) = inner.auth
+            && let Some(value) = inner.auth.header().await?
+        {
+            request.headers_mut().insert(AUTHORIZATION, value);
+        }
+        for hook in &inner.hooks {
+            hook.before_request(context, &mut request).map_err(Error::Hook)?;
+        }
+        if inner.debug {
+            eprintln!(
+                "blackbox: {} attempt {}: {} {} {:?}",
+                context.operation_id,
+                context.attempt,
+                request.method(),
+                request.uri(),
+                DebugHeaders(request.headers())
+            );
+        }
+
+        let attempt_deadline = attempt_timeout.map(|timeout| Instant::now() + timeout);
+        // One timer per attempt, at whichever deadline comes first.
+        let (deadline, kind, limit) = match (attempt_deadline, operation_deadline) {
+            (Some(attempt), Some(operation)) if operation < attempt => {
+                (Some(operation), TimeoutKind::Operation, operation_timeout)
+            }
+            (Some(attempt), _) => (Some(attempt), TimeoutKind::Attempt, attempt_timeout),
+            (None, Some(operation)) => (Some(operation), TimeoutKind::Operation, operation_timeout),
+            (None, None) => (None, TimeoutKind::Attempt, None),
+        };
+        let exchange = self.exchange(request);
+        let result = match deadline {
+            Some(deadline) => match tokio::time::timeout_at(deadline, exchange).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::Timeout(TimeoutError { kind, limit })),
+            },
+            None => exchange.await,
+        };
+        if inner.debug {
+            match &result {
+                Ok(response) => eprintln!(
+                    "blackbox: {} attempt {}: {} ({} bytes) {:?}",
+                    context.operation_id,
+                    context.attempt,
+                    response.status,
+                    response.body.len(),
+                    DebugHeaders(&response.headers)
+                ),
+                Err(error) => eprintln!(
+                    "blackbox: {} attempt {}: error: {error}",
+                    context.operation_id, context.attempt
+                ),
+            }
+        }
+        let response = result?;
+        for hook in &inner.hooks {
+            hook.after_response(context, &response);
+        }
+        if response.status.is_success() {
+            Ok(response)
+        } else {
+            Err(Error::Api(Box::new(ApiError::new(
+                response.status,
+                response.headers,
+                response.body,
+            ))))
+        }
+    }
+
+    /// Sends the request and reads the whole body within the limit.
+    async fn exchange(&self, request: http::Request<Bytes>) -> AttemptResult {
+        let inner = &*self.inner;
+        let sent = match &inner.transport {
+            Transport::Hyper(client) => client.send(request).await,
+            Transport::Custom(client) => client.send(request).await,
+        };
+        let response = sent.map_err(|error| {
+            let (kind, source) = error.into_parts();
+            match kind {
+                TransportErrorKind::Connect => Error::Connect(source),
+                TransportErrorKind::Tls => Error::Tls(source),
+                TransportErrorKind::ConnectTimeout => Error::Timeout(TimeoutError {
+                    kind: TimeoutKind::Connect,
+                    limit: None,
+                }),
+                TransportErrorKind::Other => Error::Transport(source),
+            }
+        })?;
+        let (parts, body) = response.into_parts();
+        let declared_length = parts
+            .headers
+            .get(CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<u64>().ok());
+        let body = body
+            .collect_limited(inner.max_body_size, declared_length)
+            .await
+            .map_err(|error| match error {
+                CollectError::TooLarge => Error::BodyTooLarge(BodyTooLargeError {
+                    status: parts.status,
+                    limit: inner.max_body_size,
+                }),
+                CollectError::Transport(source) => Error::Transport(source),
+            })?;
+        Ok(RawResponse {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+        })
+    }
+
+    async fn sleep(&self, delay: Duration) {
+        match &self.inner.sleeper {
+            Some(sleeper) => sleeper.sleep(delay).await,
+            None => tokio::time::sleep(delay).await,
+        }
+    }
+}
+
+/// Whether an attempt's failure is worth another attempt. Failures where the
+/// request provably never left are always retried; the rest only when repeating
+/// the request is harmless.
+fn should_retry(error: &Error, may_repeat: bool) -> bool {
+    match error {
+        Error::Connect(_) => true,
+        Error::Timeout(timeout) => match timeout.kind {
+            TimeoutKind::Connect => true,
+            TimeoutKind::Attempt => may_repeat,
+            TimeoutKind::Operation => false,
+        },
+        Error::Transport(_) => may_repeat,
+        Error::Api(api) => may_repeat && is_retryable_status(api.status()),
+        _ => false,
+    }
+}
+
+fn retry_after_of(error: &Error) -> Option<Duration> {
+    match error {
+        Error::Api(api) => parse_retry_after(api.headers(), std::time::SystemTime::now()),
+        _ => None,
+    }
+}
+
+impl fmt::Debug for BlackboxCore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
+        f.debug_struct("BlackboxCore")
+            .field("server", &inner.server)
+            .field("auth", &inner.auth)
+            .field("user_agent", &inner.user_agent)
+            .field("default_headers", &DebugHeaders(&inner.default_headers))
+            .field("retry", &inner.retry)
+            .field("attempt_timeout", &inner.attempt_timeout)
+            .field("operation_timeout", &inner.operation_timeout)
+            .field("max_body_size", &inner.max_body_size)
+            .field("hooks", &inner.hooks)
+            .field(
+                "transport",
+                &match &inner.transport {
+                    Transport::Hyper(client) => client as &dyn fmt::Debug,
+                    Transport::Custom(client) => client as &dyn fmt::Debug,
+                },
+            )
+            .field("debug", &inner.debug)
+            .field("allow_insecure_http", &inner.allow_insecure_http)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_is_send_sync_and_cheap_to_clone() {
+        fn check<T: Send + Sync + Clone + 'static>() {}
+        check::<BlackboxCore>();
+    }
+
+    #[test]
+    fn retry_decisions_follow_how_far_the_request_got() {
+        let connect = Error::Connect("refused".into());
+        assert!(should_retry(&connect, false), "a connect failure is safe to repeat");
+        let transport = Error::Transport("reset".into());
+        assert!(!should_retry(&transport, false));
+        assert!(should_retry(&transport, true));
+        let operation = Error::Timeout(TimeoutError { kind: TimeoutKind::Operation, limit: None });
+        assert!(!should_retry(&operation, true));
+        let api = |status: u16| {
+            Error::Api(Box::new(ApiError::new(
+                http::StatusCode::from_u16(status).unwrap(),
+                HeaderMap::new(),
+                Bytes::new(),
+            )))
+        };
+        assert!(should_retry(&api(503), true));
+        assert!(!should_retry(&api(503), false));
+        assert!(!should_retry(&api(404), true));
+    }
+}

@@ -1,0 +1,65 @@
+//! Header helpers: which headers are secret, and how to show a header map safely.
+
+use std::fmt;
+
+use http::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
+use http::{HeaderMap, HeaderName, HeaderValue};
+
+/// Headers whose values are credentials whatever the caller marked them.
+pub(crate) fn is_secret_header(name: &HeaderName) -> bool {
+    name == AUTHORIZATION || name == PROXY_AUTHORIZATION || name == COOKIE || name == SET_COOKIE
+}
+
+/// Marks credential headers sensitive, so HTTP/2 HPACK never indexes them and
+/// `http`'s own `Debug` hides them.
+pub(crate) fn mark_sensitive(name: &HeaderName, value: &mut HeaderValue) {
+    if is_secret_header(name) {
+        value.set_sensitive(true);
+    }
+}
+
+/// `Debug` for a header map that prints secret values as `** redacted **`.
+pub(crate) struct DebugHeaders<'a>(pub(crate) &'a HeaderMap);
+
+impl fmt::Debug for DebugHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.0 {
+            map.entry(&name.as_str(), &DebugHeaderValue(name, value));
+        }
+        map.finish()
+    }
+}
+
+/// One header value, redacted when it is secret.
+pub(crate) struct DebugHeaderValue<'a>(pub(crate) &'a HeaderName, pub(crate) &'a HeaderValue);
+
+impl fmt::Debug for DebugHeaderValue<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.1.is_sensitive() || is_secret_header(self.0) {
+            f.write_str("** redacted **")
+        } else {
+            fmt::Debug::fmt(self.1, f)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_headers_redacts_credentials() {
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer sentinel"));
+        headers.insert("x-trace", HeaderValue::from_static("abc"));
+        let mut marked = HeaderValue::from_static("sentinel2");
+        marked.set_sensitive(true);
+        headers.insert("x-api-key", marked);
+        let shown = format!("{:?}", DebugHeaders(&headers));
+        assert_eq!(
+            shown,
+            r#"{"authorization": ** redacted **, "x-trace": "abc", "x-api-key": ** redacted **}"#
+        );
+    }
+}

@@ -1,0 +1,138 @@
+//! Per-call options and the rule that merges them with the client's settings.
+
+use std::fmt;
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::headers::{DebugHeaders, mark_sensitive};
+use crate::{Error, RetryConfig};
+
+/// Options for one call, overriding the client's settings.
+///
+/// **Merge rule:** every setting left unset inherits the client's value; a setting
+/// that is set replaces it for this call only. Headers are the exception that adds
+/// up: the call's extra headers are applied after the client's default headers and
+/// replace same-named ones. Timeouts take `Option<Duration>`, so `Some(d)` sets a
+/// timeout and `None` disables it for this call.
+///
+/// ```
+/// use std::time::Duration;
+/// use blackbox_core::{RequestOptions, RetryConfig};
+///
+/// let options = RequestOptions::new()
+///     .retries(RetryConfig::disabled())
+///     .attempt_timeout(Some(Duration::from_secs(2)))
+///     .header("x-request-id", "42");
+/// # let _ = options;
+/// ```
+#[derive(Clone, Default)]
+pub struct RequestOptions {
+    pub(crate) retries: Option<RetryConfig>,
+    pub(crate) attempt_timeout: Option<Option<Duration>>,
+    pub(crate) operation_timeout: Option<Option<Duration>>,
+    pub(crate) server_url: Option<String>,
+    pub(crate) headers: HeaderMap,
+    /// The first header that could not be used; reported when the call is made,
+    /// before anything is sent, so the builder chain stays infallible.
+    pub(crate) header_error: Option<String>,
+}
+
+impl RequestOptions {
+    /// Options that inherit everything from the client.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The retry policy for this call (e.g. [`RetryConfig::disabled()`]).
+    pub fn retries(mut self, retries: RetryConfig) -> Self {
+        self.retries = Some(retries);
+        self
+    }
+
+    /// The per-attempt timeout for this call; `None` disables it.
+    pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// The whole-operation timeout (all attempts and backoff); `None` disables it.
+    pub fn operation_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// Sends this call to another base URL (checked when the call is made).
+    pub fn server_url(mut self, url: impl Into<String>) -> Self {
+        self.server_url = Some(url.into());
+        self
+    }
+
+    /// Adds a header to this call, replacing a client default of the same name.
+    /// An invalid name or value (e.g. control characters) makes the call fail with
+    /// [`Error::InvalidRequest`] before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<HeaderName>,
+        V: TryInto<HeaderValue>,
+    {
+        match (name.try_into(), value.try_into()) {
+            (Ok(name), Ok(mut value)) => {
+                mark_sensitive(&name, &mut value);
+                self.headers.insert(name, value);
+            }
+            (Err(_), _) => {
+                self.header_error
+                    .get_or_insert_with(|| "a per-call header name is invalid".to_owned());
+            }
+            (Ok(name), Err(_)) => {
+                self.header_error
+                    .get_or_insert_with(|| format!("the value of per-call header `{name}` is invalid"));
+            }
+        }
+        self
+    }
+
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        match &self.header_error {
+            Some(message) => Err(Error::invalid_request(message.clone())),
+            None => Ok(()),
+        }
+    }
+}
+
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestOptions")
+            .field("retries", &self.retries)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("operation_timeout", &self.operation_timeout)
+            .field("server_url", &self.server_url)
+            .field("headers", &DebugHeaders(&self.headers))
+            .field("header_error", &self.header_error)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_header_values_are_reported_at_call_time() {
+        let options = RequestOptions::new().header("x-ok", "fine").header("x-bad", "a\r\nb");
+        let error = options.check().expect_err("control characters are refused");
+        assert!(error.to_string().contains("x-bad"), "{error}");
+        let options = RequestOptions::new().header("bad name", "v");
+        assert!(options.check().is_err());
+        assert!(RequestOptions::new().header("x-ok", "fine").check().is_ok());
+    }
+
+    #[test]
+    fn debug_redacts_credential_headers() {
+        let options = RequestOptions::new().header("authorization", "Bearer sentinel-token");
+        let shown = format!("{options:?}");
+        assert!(!shown.contains("sentinel-token"), "{shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+    }
+}

@@ -1,0 +1,143 @@
+//! What an operation function hands to the core, and what it gets back.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use bytes::Bytes;
+use http::{HeaderMap, Method, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::error::ResponseValidationError;
+use crate::headers::DebugHeaders;
+use crate::Error;
+
+/// One operation's request, built by an operation function: method, path, body,
+/// and the operation's id. Everything about *how* it is sent (server, auth,
+/// headers, retries, timeouts) is the core's business.
+///
+/// ```
+/// use blackbox_core::OperationRequest;
+///
+/// let request = OperationRequest::new("get_session_stats", http::Method::GET, "/api/v0/sessions/stats");
+/// assert_eq!(request.operation_id(), "get_session_stats");
+/// ```
+#[derive(Clone)]
+pub struct OperationRequest {
+    pub(crate) operation_id: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path: Cow<'static, str>,
+    pub(crate) body: Option<Bytes>,
+    pub(crate) expects_json: bool,
+}
+
+impl OperationRequest {
+    /// A request without a body that expects a JSON answer. `path` starts with `/`
+    /// and is appended to the server URL's path prefix.
+    pub fn new(operation_id: &'static str, method: Method, path: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            operation_id,
+            method,
+            path: path.into(),
+            body: None,
+            expects_json: true,
+        }
+    }
+
+    /// Sets a JSON body (compact, as serde_json writes it); the call then sends
+    /// `Content-Type: application/json`.
+    pub fn json_body<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body).map_err(|source| {
+            Error::invalid_request_with_source("request body cannot be encoded as JSON", source)
+        })?;
+        self.body = Some(Bytes::from(bytes));
+        Ok(self)
+    }
+
+    /// Whether the operation answers with JSON (`Accept: application/json`) or
+    /// with no body to speak of (`Accept: */*`).
+    pub fn expects_json(mut self, expects_json: bool) -> Self {
+        self.expects_json = expects_json;
+        self
+    }
+
+    /// The operation's id from the API spec.
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The operation path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The encoded body, if any.
+    pub fn body(&self) -> Option<&Bytes> {
+        self.body.as_ref()
+    }
+}
+
+impl fmt::Debug for OperationRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The body is not shown: request bodies may carry values the caller
+        // considers private; its length is enough to debug.
+        f.debug_struct("OperationRequest")
+            .field("operation_id", &self.operation_id)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("body_len", &self.body.as_ref().map(Bytes::len))
+            .field("expects_json", &self.expects_json)
+            .finish()
+    }
+}
+
+/// A complete answer: status, headers and the body, read up to the body limit.
+#[derive(Clone)]
+pub struct RawResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl RawResponse {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The raw body. It may hold session tokens: treat it as secret.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// Decodes the body as JSON into `T`; a body that does not fit is an
+    /// [`Error::ResponseValidation`] that keeps the status and the body.
+    pub fn decode_json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        serde_json::from_slice(&self.body).map_err(|source| {
+            Error::ResponseValidation(Box::new(ResponseValidationError::new(
+                self.status,
+                self.body,
+                source,
+            )))
+        })
+    }
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &DebugHeaders(&self.headers))
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}

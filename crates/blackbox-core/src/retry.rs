@@ -1,0 +1,290 @@
+//! Retry policy: which outcomes are retried, backoff with jitter, `Retry-After`.
+
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, StatusCode};
+
+/// How the random part of the backoff is chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+#[non_exhaustive]
+pub enum Jitter {
+    /// "Full jitter": each delay is uniform in `[0, computed delay]`, which spreads
+    /// out clients that failed together.
+    #[default]
+    Full,
+    /// No randomness: each delay is the computed delay.
+    None,
+    /// A fixed factor in `[0, 1]` applied to the computed delay, for deterministic tests.
+    Fixed(f64),
+}
+
+/// When and how often a call is retried.
+///
+/// The delay before retry `n` (1-based) is
+/// `jitter × min(max_interval, initial_interval × exponent^(n-1))`.
+/// Retries stop at `max_attempts` attempts in all, or when the next delay would
+/// end after `max_elapsed_time` since the first attempt started.
+///
+/// Retried: connect failures (any method); for idempotent methods (GET, DELETE,
+/// and POST when [`retry_non_idempotent`](Self::retry_non_idempotent) is set) also
+/// 408, 429, 500, 502, 503, 504, attempt timeouts and connections that failed
+/// mid-flight. A `Retry-After` answer is honoured when it fits within
+/// `max_interval` and the remaining budget; otherwise the call fails with that
+/// answer, and [`Error::retry_after`](crate::Error::retry_after) tells the wait asked for.
+///
+/// ```
+/// use std::time::Duration;
+/// use blackbox_core::RetryConfig;
+///
+/// let patient = RetryConfig::default()
+///     .max_attempts(5)
+///     .initial_interval(Duration::from_millis(200));
+/// let off = RetryConfig::disabled();
+/// assert_eq!(off.get_max_attempts(), 1);
+/// # let _ = patient;
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryConfig {
+    max_attempts: u32,
+    initial_interval: Duration,
+    max_interval: Duration,
+    exponent: f64,
+    max_elapsed_time: Option<Duration>,
+    jitter: Jitter,
+    retry_non_idempotent: bool,
+}
+
+impl Default for RetryConfig {
+    /// 3 attempts in all, 500 ms initial interval, ×1.5 per retry, at most 60 s
+    /// between attempts, at most 1 hour in all, full jitter.
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_interval: Duration::from_millis(500),
+            max_interval: Duration::from_secs(60),
+            exponent: 1.5,
+            max_elapsed_time: Some(Duration::from_secs(3600)),
+            jitter: Jitter::Full,
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryConfig {
+    /// One attempt, no retries.
+    pub fn disabled() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Attempts in all, the first included; `0` is taken as `1`.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The delay before the first retry, before jitter.
+    pub fn initial_interval(mut self, interval: Duration) -> Self {
+        self.initial_interval = interval;
+        self
+    }
+
+    /// The longest delay between two attempts; also the longest `Retry-After` honoured.
+    pub fn max_interval(mut self, interval: Duration) -> Self {
+        self.max_interval = interval;
+        self
+    }
+
+    /// The growth factor of the delay per retry; values below 1 (or NaN) are taken as 1.
+    pub fn exponent(mut self, exponent: f64) -> Self {
+        self.exponent = if exponent >= 1.0 { exponent } else { 1.0 };
+        self
+    }
+
+    /// The longest time from the first attempt after which no retry starts; `None`
+    /// for no limit beyond `max_attempts`.
+    pub fn max_elapsed_time(mut self, limit: Option<Duration>) -> Self {
+        self.max_elapsed_time = limit;
+        self
+    }
+
+    /// How the random part of each delay is chosen.
+    pub fn jitter(mut self, jitter: Jitter) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// Also retry non-idempotent requests (POST) on retryable statuses, timeouts and
+    /// mid-flight failures. Off by default: `extend_session` must not run twice by
+    /// accident. POSTs are always retried when they provably never reached the server.
+    pub fn retry_non_idempotent(mut self, enabled: bool) -> Self {
+        self.retry_non_idempotent = enabled;
+        self
+    }
+
+    /// Attempts in all.
+    pub fn get_max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The longest delay between attempts.
+    pub fn get_max_interval(&self) -> Duration {
+        self.max_interval
+    }
+
+    /// The overall retry budget.
+    pub fn get_max_elapsed_time(&self) -> Option<Duration> {
+        self.max_elapsed_time
+    }
+
+    /// Whether non-idempotent requests are retried like idempotent ones.
+    pub fn get_retry_non_idempotent(&self) -> bool {
+        self.retry_non_idempotent
+    }
+
+    /// The delay before retry number `retry` (1 for the first retry), jitter applied.
+    pub fn backoff(&self, retry: u32) -> Duration {
+        let growth = self
+            .exponent
+            .powi(i32::try_from(retry.saturating_sub(1)).unwrap_or(i32::MAX));
+        let computed = self.initial_interval.as_secs_f64() * growth;
+        let capped = computed.min(self.max_interval.as_secs_f64());
+        let factor = match self.jitter {
+            Jitter::Full => random_unit(),
+            Jitter::None => 1.0,
+            Jitter::Fixed(factor) => factor.clamp(0.0, 1.0),
+        };
+        // `capped` is finite and non-negative, so this cannot panic.
+        Duration::try_from_secs_f64(capped * factor).unwrap_or(self.max_interval)
+    }
+}
+
+/// Waits between attempts. The default uses Tokio's timer; tests can replace it
+/// (see [`BlackboxCoreBuilder::sleeper`](crate::BlackboxCoreBuilder::sleeper)) to
+/// record the delays instead of waiting them out.
+pub trait Sleeper: Send + Sync + std::fmt::Debug + 'static {
+    /// Resolves after `delay`.
+    fn sleep(&self, delay: Duration) -> crate::BoxFuture<'static, ()>;
+}
+
+/// Statuses worth retrying: 408, 429, 500, 502, 503, 504.
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// `Retry-After` as a wait from `now`: delta-seconds or an HTTP-date (a date in
+/// the past means "now").
+pub(crate) fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// A uniform number in `[0, 1)` from a process-wide xorshift generator seeded by
+/// the standard library's per-process random hash keys; jitter needs spread, not
+/// cryptographic quality, and this avoids a `rand` dependency.
+fn random_unit() -> f64 {
+    static STATE: AtomicU64 = AtomicU64::new(0);
+    let mut current = STATE.load(Ordering::Relaxed);
+    if current == 0 {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u64(0x9e37_79b9_7f4a_7c15);
+        current = hasher.finish() | 1;
+    }
+    let mut next = current;
+    next ^= next << 13;
+    next ^= next >> 7;
+    next ^= next << 17;
+    STATE.store(next, Ordering::Relaxed);
+    // 53 random bits make an exact f64 in [0, 1).
+    (next >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    #[test]
+    fn schedule_with_fixed_jitter() {
+        let config = RetryConfig::default()
+            .initial_interval(Duration::from_millis(100))
+            .exponent(2.0)
+            .max_interval(Duration::from_millis(500))
+            .jitter(Jitter::None);
+        let delays: Vec<_> = (1..=5).map(|retry| config.backoff(retry)).collect();
+        assert_eq!(
+            delays,
+            [100, 200, 400, 500, 500].map(Duration::from_millis).to_vec()
+        );
+        let half = config.clone().jitter(Jitter::Fixed(0.5));
+        assert_eq!(half.backoff(2), Duration::from_millis(100));
+        let clamped = config.jitter(Jitter::Fixed(7.0));
+        assert_eq!(clamped.backoff(1), Duration::from_millis(100));
+    }
+
+    #[test]
+    fn full_jitter_stays_within_bounds() {
+        let config = RetryConfig::default().initial_interval(Duration::from_millis(100));
+        for _ in 0..1000 {
+            assert!(config.backoff(1) <= Duration::from_millis(100));
+        }
+        let samples: Vec<_> = (0..100).map(|_| config.backoff(1)).collect();
+        assert!(samples.iter().any(|delay| *delay != samples[0]), "jitter is random");
+    }
+
+    #[test]
+    fn huge_retry_numbers_do_not_overflow() {
+        let config = RetryConfig::default().jitter(Jitter::None);
+        assert_eq!(config.backoff(u32::MAX), Duration::from_secs(60));
+    }
+
+    #[test]
+    fn disabled_and_zero_attempts() {
+        assert_eq!(RetryConfig::disabled().get_max_attempts(), 1);
+        assert_eq!(RetryConfig::default().max_attempts(0).get_max_attempts(), 1);
+        let flat = RetryConfig::default().exponent(f64::NAN).jitter(Jitter::None);
+        assert_eq!(flat.backoff(3), Duration::from_millis(500));
+    }
+
+    fn headers(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::RETRY_AFTER, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let now = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
+        assert_eq!(parse_retry_after(&headers("1"), now), Some(Duration::from_secs(1)));
+        assert_eq!(parse_retry_after(&headers(" 120 "), now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after(&headers("Wed, 21 Oct 2015 07:28:05 GMT"), now),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(
+            parse_retry_after(&headers("Wed, 21 Oct 2015 07:27:00 GMT"), now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after(&headers("-1"), now), None);
+        assert_eq!(parse_retry_after(&headers("soon"), now), None);
+        assert_eq!(parse_retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert!(is_retryable_status(StatusCode::from_u16(status).unwrap()));
+        }
+        for status in [200, 400, 401, 404, 413, 501, 505] {
+            assert!(!is_retryable_status(StatusCode::from_u16(status).unwrap()));
+        }
+    }
+}

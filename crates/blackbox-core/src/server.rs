@@ -1,0 +1,244 @@
+//! Server selection and URL joining.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use http::uri::{Authority, PathAndQuery, Scheme};
+use http::Uri;
+
+use crate::Error;
+
+/// The servers listed in the API's OpenAPI document, by index.
+pub const SERVERS: [&str; 3] = [
+    "https://api.blckbox.dev",
+    "https://staging.api.blckbox.dev",
+    "http://localhost:8080",
+];
+
+/// A named server from the API's OpenAPI document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Server {
+    /// `https://api.blckbox.dev` (index 0, the default).
+    #[default]
+    Production,
+    /// `https://staging.api.blckbox.dev` (index 1).
+    Staging,
+    /// `http://localhost:8080` (index 2), a local development server.
+    Local,
+}
+
+impl Server {
+    /// The server's base URL.
+    pub fn url(self) -> &'static str {
+        SERVERS[self.index()]
+    }
+
+    /// The server's index in the OpenAPI document.
+    pub fn index(self) -> usize {
+        match self {
+            Self::Production => 0,
+            Self::Staging => 1,
+            Self::Local => 2,
+        }
+    }
+
+    /// The server at an index of the OpenAPI document, if there is one.
+    pub fn from_index(index: usize) -> Option<Self> {
+        match index {
+            0 => Some(Self::Production),
+            1 => Some(Self::Staging),
+            2 => Some(Self::Local),
+            _ => None,
+        }
+    }
+}
+
+/// A parsed, validated base URL: scheme, authority and an optional path prefix.
+///
+/// Operation paths are appended to the prefix, so `http://h/prefix/` with
+/// `/api/v0/sessions` targets `http://h/prefix/api/v0/sessions`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ServerUrl {
+    scheme: Scheme,
+    authority: Authority,
+    /// Path prefix without a trailing slash; empty for none.
+    prefix: String,
+    loopback: bool,
+}
+
+impl ServerUrl {
+    /// Parses and checks a base URL: `http` or `https`, a host, no query, no
+    /// fragment, no user info.
+    pub fn parse(url: &str) -> Result<Self, Error> {
+        let trimmed = url.trim();
+        if trimmed.is_empty() {
+            return Err(Error::invalid_request("server URL is empty"));
+        }
+        if trimmed.contains(['?', '#']) {
+            return Err(Error::invalid_request(
+                "server URL must not have a query or a fragment",
+            ));
+        }
+        let uri: Uri = trimmed.parse().map_err(|source| {
+            Error::invalid_request_with_source("server URL is not a valid URL", source)
+        })?;
+        let scheme = match uri.scheme_str() {
+            Some("http") => Scheme::HTTP,
+            Some("https") => Scheme::HTTPS,
+            Some(_) => {
+                return Err(Error::invalid_request(
+                    "server URL scheme must be http or https",
+                ));
+            }
+            None => {
+                return Err(Error::invalid_request(
+                    "server URL needs a scheme (http:// or https://)",
+                ));
+            }
+        };
+        let authority = uri
+            .authority()
+            .cloned()
+            .ok_or_else(|| Error::invalid_request("server URL has no host"))?;
+        if authority.as_str().contains('@') {
+            return Err(Error::invalid_request(
+                "server URL must not carry user info; use the token settings",
+            ));
+        }
+        if authority.host().is_empty() {
+            return Err(Error::invalid_request("server URL has no host"));
+        }
+        let prefix = uri.path().trim_end_matches('/').to_owned();
+        let loopback = is_loopback_host(authority.host());
+        Ok(Self {
+            scheme,
+            authority,
+            prefix,
+            loopback,
+        })
+    }
+
+    /// Whether the scheme is `https`.
+    pub fn is_https(&self) -> bool {
+        self.scheme == Scheme::HTTPS
+    }
+
+    /// Whether the host is a loopback name or address (`localhost`, 127.0.0.0/8, `::1`).
+    pub fn is_loopback(&self) -> bool {
+        self.loopback
+    }
+
+    /// The full URI of an operation path (which must start with `/`).
+    pub fn join(&self, path: &str) -> Result<Uri, Error> {
+        let mut full = String::with_capacity(self.prefix.len() + path.len());
+        full.push_str(&self.prefix);
+        full.push_str(path);
+        let path_and_query = PathAndQuery::try_from(full).map_err(|source| {
+            Error::invalid_request_with_source("operation path is not a valid URL path", source)
+        })?;
+        Uri::builder()
+            .scheme(self.scheme.clone())
+            .authority(self.authority.clone())
+            .path_and_query(path_and_query)
+            .build()
+            .map_err(|source| Error::invalid_request_with_source("cannot build request URL", source))
+    }
+}
+
+impl fmt::Display for ServerUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}://{}{}", self.scheme, self.authority, self.prefix)
+    }
+}
+
+impl fmt::Debug for ServerUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ServerUrl({self})")
+    }
+}
+
+/// `localhost`, `*.localhost`, 127.0.0.0/8 and `::1` (also as `[::1]`).
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost")
+    {
+        return true;
+    }
+    host.parse::<IpAddr>().is_ok_and(|address| address.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn joined(base: &str, path: &str) -> String {
+        ServerUrl::parse(base)
+            .expect("valid base")
+            .join(path)
+            .expect("valid join")
+            .to_string()
+    }
+
+    #[test]
+    fn joins_without_prefix() {
+        assert_eq!(
+            joined("https://api.blckbox.dev", "/api/v0/sessions"),
+            "https://api.blckbox.dev/api/v0/sessions"
+        );
+        assert_eq!(
+            joined("https://api.blckbox.dev/", "/api/v0/sessions"),
+            "https://api.blckbox.dev/api/v0/sessions"
+        );
+    }
+
+    #[test]
+    fn joins_with_prefix_with_or_without_trailing_slash() {
+        assert_eq!(
+            joined("http://h/prefix/", "/api/v0/sessions"),
+            "http://h/prefix/api/v0/sessions"
+        );
+        assert_eq!(
+            joined("http://h:8080/a/b", "/api/v0/sessions/stats"),
+            "http://h:8080/a/b/api/v0/sessions/stats"
+        );
+    }
+
+    #[test]
+    fn refuses_unusable_urls() {
+        for bad in [
+            "",
+            "   ",
+            "api.blckbox.dev",
+            "ftp://api.blckbox.dev",
+            "https://",
+            "https://h/?x=1",
+            "https://h/#frag",
+            "https://user:pw@h/",
+            "not a url",
+            "http://exa mple.com",
+        ] {
+            let error = ServerUrl::parse(bad).expect_err(bad);
+            assert!(matches!(error, Error::InvalidRequest(_)), "{bad}: {error:?}");
+        }
+    }
+
+    #[test]
+    fn loopback_detection() {
+        for host in ["localhost", "LOCALHOST", "a.localhost", "127.0.0.1", "127.9.9.9", "::1", "[::1]"] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in ["example.com", "10.0.0.1", "128.0.0.1", "localhost.example.com", "::2"] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn servers_by_index() {
+        assert_eq!(Server::from_index(0).map(Server::url), Some("https://api.blckbox.dev"));
+        assert_eq!(Server::from_index(1).map(Server::url), Some("https://staging.api.blckbox.dev"));
+        assert_eq!(Server::from_index(2).map(Server::url), Some("http://localhost:8080"));
+        assert_eq!(Server::from_index(3), None);
+        assert_eq!(Server::default(), Server::Production);
+    }
+}

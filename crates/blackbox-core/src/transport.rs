@@ -1,0 +1,291 @@
+//! The transport seam: the [`HttpClient`] trait, response bodies, transport errors.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::pin::Pin;
+
+use bytes::{Bytes, BytesMut};
+use http_body_util::BodyExt;
+
+use crate::BoxError;
+use crate::token::BoxFuture;
+
+/// Sends one HTTP request and returns the response with a streaming body.
+///
+/// The default transport is hyper-util's pooled client over hyper-rustls; plug in
+/// your own (a test double, a different stack, a sidecar tunnel) with
+/// [`BlackboxCoreBuilder::http_client`](crate::BlackboxCoreBuilder::http_client).
+/// Retries, timeouts, headers, body limits and hooks stay in the core, so an
+/// implementation only moves bytes. The request URI is absolute.
+///
+/// Report failures with the [`TransportError`] constructor that says how far the
+/// request got: that decides whether a POST may be retried.
+pub trait HttpClient: Send + Sync + fmt::Debug + 'static {
+    /// Sends `request` and resolves once the response headers have arrived.
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> BoxFuture<'_, Result<http::Response<ResponseBody>, TransportError>>;
+}
+
+/// A response body being received.
+pub struct ResponseBody {
+    inner: BodyInner,
+}
+
+enum BodyInner {
+    Hyper(hyper::body::Incoming),
+    Full(Option<Bytes>),
+    Boxed(Pin<Box<dyn http_body::Body<Data = Bytes, Error = BoxError> + Send + 'static>>),
+}
+
+impl ResponseBody {
+    /// A body that is already complete.
+    pub fn from_bytes(bytes: impl Into<Bytes>) -> Self {
+        Self {
+            inner: BodyInner::Full(Some(bytes.into())),
+        }
+    }
+
+    /// An empty body.
+    pub fn empty() -> Self {
+        Self {
+            inner: BodyInner::Full(None),
+        }
+    }
+
+    /// A streaming body of any [`http_body::Body`] implementation.
+    pub fn from_body<B>(body: B) -> Self
+    where
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        Self {
+            inner: BodyInner::Boxed(Box::pin(body.map_err(Into::into))),
+        }
+    }
+
+    pub(crate) fn from_hyper(body: hyper::body::Incoming) -> Self {
+        Self {
+            inner: BodyInner::Hyper(body),
+        }
+    }
+
+    /// The next chunk of data; trailers are skipped.
+    async fn next_chunk(&mut self) -> Option<Result<Bytes, BoxError>> {
+        loop {
+            let frame = match &mut self.inner {
+                BodyInner::Full(bytes) => return bytes.take().map(Ok),
+                BodyInner::Hyper(body) => body.frame().await?.map_err(BoxError::from),
+                BodyInner::Boxed(body) => body.frame().await?,
+            };
+            match frame {
+                Ok(frame) => {
+                    if let Ok(data) = frame.into_data() {
+                        return Some(Ok(data));
+                    }
+                }
+                Err(error) => return Some(Err(error)),
+            }
+        }
+    }
+
+    /// Reads the whole body, failing as soon as it would exceed `limit` bytes, so
+    /// an oversized answer costs at most `limit` bytes of memory.
+    pub(crate) async fn collect_limited(
+        mut self,
+        limit: usize,
+        size_hint: Option<u64>,
+    ) -> Result<Bytes, CollectError> {
+        if size_hint.is_some_and(|declared| declared > limit as u64) {
+            return Err(CollectError::TooLarge);
+        }
+        // The common case is one chunk: keep it without copying.
+        let Some(first) = self.next_chunk().await else {
+            return Ok(Bytes::new());
+        };
+        let first = first.map_err(CollectError::Transport)?;
+        if first.len() > limit {
+            return Err(CollectError::TooLarge);
+        }
+        let Some(second) = self.next_chunk().await else {
+            return Ok(first);
+        };
+        let second = second.map_err(CollectError::Transport)?;
+        let capacity = size_hint
+            .and_then(|hint| usize::try_from(hint).ok())
+            .unwrap_or(first.len() + second.len())
+            .min(limit);
+        let mut buffer = BytesMut::with_capacity(capacity);
+        buffer.extend_from_slice(&first);
+        let mut next = Some(Ok(second));
+        while let Some(chunk) = next {
+            let chunk = chunk.map_err(CollectError::Transport)?;
+            if buffer.len() + chunk.len() > limit {
+                return Err(CollectError::TooLarge);
+            }
+            buffer.extend_from_slice(&chunk);
+            next = self.next_chunk().await;
+        }
+        Ok(buffer.freeze())
+    }
+}
+
+impl fmt::Debug for ResponseBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match &self.inner {
+            BodyInner::Hyper(_) => "streaming",
+            BodyInner::Full(_) => "complete",
+            BodyInner::Boxed(_) => "custom",
+        };
+        f.debug_struct("ResponseBody").field("kind", &kind).finish()
+    }
+}
+
+pub(crate) enum CollectError {
+    TooLarge,
+    Transport(BoxError),
+}
+
+/// How far a failed request got, as reported by an [`HttpClient`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection was made; nothing was sent.
+    Connect,
+    /// Connecting took longer than the connect timeout; nothing was sent.
+    ConnectTimeout,
+    /// The TLS handshake failed; nothing of the request was sent.
+    Tls,
+    /// The request may have been (partly) sent: reset, early close, protocol error.
+    Other,
+}
+
+/// A failure of the transport, with how far the request got.
+pub struct TransportError {
+    kind: TransportErrorKind,
+    source: BoxError,
+}
+
+impl TransportError {
+    /// The connection could not be made; the request was never sent.
+    pub fn connect(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Connect, source)
+    }
+
+    /// Connecting timed out; the request was never sent.
+    pub fn connect_timeout(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::ConnectTimeout, source)
+    }
+
+    /// The TLS handshake failed; the request was never sent.
+    pub fn tls(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Tls, source)
+    }
+
+    /// Anything after the request may have started to be sent.
+    pub fn other(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Other, source)
+    }
+
+    fn new(kind: TransportErrorKind, source: impl Into<BoxError>) -> Self {
+        Self {
+            kind,
+            source: source.into(),
+        }
+    }
+
+    /// How far the request got.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    pub(crate) fn into_parts(self) -> (TransportErrorKind, BoxError) {
+        (self.kind, self.source)
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("kind", &self.kind)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self.kind {
+            TransportErrorKind::Connect => "connect failed",
+            TransportErrorKind::ConnectTimeout => "connect timed out",
+            TransportErrorKind::Tls => "TLS handshake failed",
+            TransportErrorKind::Other => "transport failed",
+        };
+        f.write_str(text)
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(self.source.as_ref())
+    }
+}
+
+/// Finds an error of type `T` in a cause chain, looking inside `io::Error`s too
+/// (whose `source()` skips the error they wrap, which is where TLS errors sit).
+pub(crate) fn find_cause<'a, T: StdError + 'static>(
+    error: &'a (dyn StdError + 'static),
+) -> Option<&'a T> {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if let Some(found) = error.downcast_ref::<T>() {
+            return Some(found);
+        }
+        if let Some(io) = error.downcast_ref::<std::io::Error>()
+            && let Some(inner) = io.get_ref()
+            && let Some(found) = find_cause::<T>(inner)
+        {
+            return Some(found);
+        }
+        current = error.source();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(body: ResponseBody, limit: usize, hint: Option<u64>) -> Result<Bytes, CollectError> {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(body.collect_limited(limit, hint))
+    }
+
+    #[test]
+    fn collects_under_the_limit_and_refuses_over_it() {
+        let body = ResponseBody::from_bytes("hello");
+        assert_eq!(collect(body, 5, None).ok(), Some(Bytes::from("hello")));
+        assert!(matches!(collect(ResponseBody::from_bytes("hello!"), 5, None), Err(CollectError::TooLarge)));
+        assert!(matches!(collect(ResponseBody::empty(), 5, Some(6)), Err(CollectError::TooLarge)));
+        assert_eq!(collect(ResponseBody::empty(), 0, None).ok(), Some(Bytes::new()));
+    }
+
+    #[test]
+    fn finds_causes_inside_io_errors() {
+        #[derive(Debug)]
+        struct Marker;
+        impl fmt::Display for Marker {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("marker")
+            }
+        }
+        impl StdError for Marker {}
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, Marker);
+        let outer = TransportError::other(io);
+        assert!(find_cause::<Marker>(&outer).is_some());
+        assert!(find_cause::<std::fmt::Error>(&outer).is_none());
+    }
+}
