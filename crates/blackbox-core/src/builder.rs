@@ -172,8 +172,9 @@ impl BlackboxCoreBuilder {
                     .get_or_insert_with(|| "a default header name is invalid".to_owned());
             }
             (Ok(name), Err(_)) => {
-                self.header_error
-                    .get_or_insert_with(|| format!("the value of default header `{name}` is invalid"));
+                self.header_error.get_or_insert_with(|| {
+                    format!("the value of default header `{name}` is invalid")
+                });
             }
         }
         self
@@ -337,8 +338,9 @@ impl BlackboxCoreBuilder {
             user_agent.push(' ');
             user_agent.push_str(suffix);
         }
-        let user_agent = HeaderValue::try_from(user_agent)
-            .map_err(|_| Error::invalid_request("the user agent suffix is not a valid header value"))?;
+        let user_agent = HeaderValue::try_from(user_agent).map_err(|_| {
+            Error::invalid_request("the user agent suffix is not a valid header value")
+        })?;
         let transport = match self.http_client {
             Some(client) => Transport::Custom(client),
             None => Transport::Hyper(HyperClient::new(&self.hyper)?),
@@ -364,7 +366,9 @@ impl BlackboxCoreBuilder {
 }
 
 fn non_empty_env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
 }
 
 impl fmt::Debug for BlackboxCoreBuilder {

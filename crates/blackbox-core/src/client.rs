@@ -227,14 +227,21 @@ impl BlackboxCore {
 
     /// Headers shared by every attempt of one call; `Authorization` is added per
     /// attempt because a token source may rotate it.
-    fn base_headers(&self, request: &OperationRequest, options: Option<&RequestOptions>) -> HeaderMap {
+    fn base_headers(
+        &self,
+        request: &OperationRequest,
+        options: Option<&RequestOptions>,
+    ) -> HeaderMap {
         let inner = &*self.inner;
         let extra = options.map_or(0, |options| options.headers.len());
-        let mut headers =
-            HeaderMap::with_capacity(5 + inner.default_headers.len() + extra);
+        let mut headers = HeaderMap::with_capacity(5 + inner.default_headers.len() + extra);
         headers.insert(
             ACCEPT,
-            if request.expects_json { APPLICATION_JSON } else { ANY },
+            if request.expects_json {
+                APPLICATION_JSON
+            } else {
+                ANY
+            },
         );
         if request.body.is_some() {
             headers.insert(CONTENT_TYPE, APPLICATION_JSON);
@@ -276,7 +283,8 @@ impl BlackboxCore {
             request.headers_mut().insert(AUTHORIZATION, value);
         }
         for hook in &inner.hooks {
-            hook.before_request(context, &mut request).map_err(Error::Hook)?;
+            hook.before_request(context, &mut request)
+                .map_err(Error::Hook)?;
         }
         if inner.debug {
             eprintln!(
@@ -375,6 +383,7 @@ impl BlackboxCore {
             })?;
         Ok(RawResponse {
             status: parts.status,
+            version: parts.version,
             headers: parts.headers,
             body,
         })
@@ -451,11 +460,17 @@ mod tests {
     #[test]
     fn retry_decisions_follow_how_far_the_request_got() {
         let connect = Error::Connect("refused".into());
-        assert!(should_retry(&connect, false), "a connect failure is safe to repeat");
+        assert!(
+            should_retry(&connect, false),
+            "a connect failure is safe to repeat"
+        );
         let transport = Error::Transport("reset".into());
         assert!(!should_retry(&transport, false));
         assert!(should_retry(&transport, true));
-        let operation = Error::Timeout(TimeoutError { kind: TimeoutKind::Operation, limit: None });
+        let operation = Error::Timeout(TimeoutError {
+            kind: TimeoutKind::Operation,
+            limit: None,
+        });
         assert!(!should_retry(&operation, true));
         let api = |status: u16| {
             Error::Api(Box::new(ApiError::new(

@@ -482,7 +482,11 @@ mod tests {
 
     #[test]
     fn error_stays_small() {
-        assert!(std::mem::size_of::<Error>() <= 32, "{}", std::mem::size_of::<Error>());
+        assert!(
+            std::mem::size_of::<Error>() <= 32,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
     }
 
     #[test]
@@ -493,7 +497,10 @@ mod tests {
             Bytes::from_static(br#"{"success":false,"message":"Session not found","data":null}"#),
         );
         assert_eq!(error.message(), Some("Session not found"));
-        assert_eq!(error.to_string(), "API error 404 Not Found: Session not found");
+        assert_eq!(
+            error.to_string(),
+            "API error 404 Not Found: Session not found"
+        );
     }
 
     #[test]

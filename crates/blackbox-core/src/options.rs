@@ -86,8 +86,9 @@ impl RequestOptions {
                     .get_or_insert_with(|| "a per-call header name is invalid".to_owned());
             }
             (Ok(name), Err(_)) => {
-                self.header_error
-                    .get_or_insert_with(|| format!("the value of per-call header `{name}` is invalid"));
+                self.header_error.get_or_insert_with(|| {
+                    format!("the value of per-call header `{name}` is invalid")
+                });
             }
         }
         self
@@ -120,7 +121,9 @@ mod tests {
 
     #[test]
     fn invalid_header_values_are_reported_at_call_time() {
-        let options = RequestOptions::new().header("x-ok", "fine").header("x-bad", "a\r\nb");
+        let options = RequestOptions::new()
+            .header("x-ok", "fine")
+            .header("x-bad", "a\r\nb");
         let error = options.check().expect_err("control characters are refused");
         assert!(error.to_string().contains("x-bad"), "{error}");
         let options = RequestOptions::new().header("bad name", "v");

@@ -103,7 +103,9 @@ impl Service<Uri> for ProxyConnector {
 
     fn call(&mut self, destination: Uri) -> Self::Future {
         let intercept = match (&self.matcher, destination.host()) {
-            (Some(matcher), Some(host)) if !is_loopback_host(host) => matcher.intercept(&destination),
+            (Some(matcher), Some(host)) if !is_loopback_host(host) => {
+                matcher.intercept(&destination)
+            }
             _ => None,
         };
         let mut http = self.http.clone();

@@ -7,9 +7,9 @@ use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
 use serde::de::DeserializeOwned;
 
+use crate::Error;
 use crate::error::ResponseValidationError;
 use crate::headers::DebugHeaders;
-use crate::Error;
 
 /// One operation's request, built by an operation function: method, path, body,
 /// and the operation's id. Everything about *how* it is sent (server, auth,
@@ -33,7 +33,11 @@ pub struct OperationRequest {
 impl OperationRequest {
     /// A request without a body that expects a JSON answer. `path` starts with `/`
     /// and is appended to the server URL's path prefix.
-    pub fn new(operation_id: &'static str, method: Method, path: impl Into<Cow<'static, str>>) -> Self {
+    pub fn new(
+        operation_id: &'static str,
+        method: Method,
+        path: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Self {
             operation_id,
             method,
@@ -99,6 +103,7 @@ impl fmt::Debug for OperationRequest {
 #[derive(Clone)]
 pub struct RawResponse {
     pub(crate) status: StatusCode,
+    pub(crate) version: http::Version,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
 }
@@ -107,6 +112,11 @@ impl RawResponse {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status
+    }
+
+    /// The HTTP version the answer came over (HTTP/2 when negotiated by ALPN).
+    pub fn version(&self) -> http::Version {
+        self.version
     }
 
     /// The response headers.
@@ -136,6 +146,7 @@ impl fmt::Debug for RawResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RawResponse")
             .field("status", &self.status)
+            .field("version", &self.version)
             .field("headers", &DebugHeaders(&self.headers))
             .field("body_len", &self.body.len())
             .finish()

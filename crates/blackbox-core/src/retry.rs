@@ -179,7 +179,11 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 /// `Retry-After` as a wait from `now`: delta-seconds or an HTTP-date (a date in
 /// the past means "now").
 pub(crate) fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -222,7 +226,9 @@ mod tests {
         let delays: Vec<_> = (1..=5).map(|retry| config.backoff(retry)).collect();
         assert_eq!(
             delays,
-            [100, 200, 400, 500, 500].map(Duration::from_millis).to_vec()
+            [100, 200, 400, 500, 500]
+                .map(Duration::from_millis)
+                .to_vec()
         );
         let half = config.clone().jitter(Jitter::Fixed(0.5));
         assert_eq!(half.backoff(2), Duration::from_millis(100));
@@ -237,7 +243,10 @@ mod tests {
             assert!(config.backoff(1) <= Duration::from_millis(100));
         }
         let samples: Vec<_> = (0..100).map(|_| config.backoff(1)).collect();
-        assert!(samples.iter().any(|delay| *delay != samples[0]), "jitter is random");
+        assert!(
+            samples.iter().any(|delay| *delay != samples[0]),
+            "jitter is random"
+        );
     }
 
     #[test]
@@ -250,21 +259,32 @@ mod tests {
     fn disabled_and_zero_attempts() {
         assert_eq!(RetryConfig::disabled().get_max_attempts(), 1);
         assert_eq!(RetryConfig::default().max_attempts(0).get_max_attempts(), 1);
-        let flat = RetryConfig::default().exponent(f64::NAN).jitter(Jitter::None);
+        let flat = RetryConfig::default()
+            .exponent(f64::NAN)
+            .jitter(Jitter::None);
         assert_eq!(flat.backoff(3), Duration::from_millis(500));
     }
 
     fn headers(value: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
-        headers.insert(http::header::RETRY_AFTER, HeaderValue::from_str(value).unwrap());
+        headers.insert(
+            http::header::RETRY_AFTER,
+            HeaderValue::from_str(value).unwrap(),
+        );
         headers
     }
 
     #[test]
     fn retry_after_seconds_and_dates() {
         let now = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
-        assert_eq!(parse_retry_after(&headers("1"), now), Some(Duration::from_secs(1)));
-        assert_eq!(parse_retry_after(&headers(" 120 "), now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after(&headers("1"), now),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(
+            parse_retry_after(&headers(" 120 "), now),
+            Some(Duration::from_secs(120))
+        );
         assert_eq!(
             parse_retry_after(&headers("Wed, 21 Oct 2015 07:28:05 GMT"), now),
             Some(Duration::from_secs(5))

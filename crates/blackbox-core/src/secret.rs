@@ -74,7 +74,10 @@ mod tests {
     fn debug_is_redacted_exactly() {
         let secret = SecretString::from("sentinel-secret-value");
         assert_eq!(format!("{secret:?}"), "** redacted **");
-        assert_eq!(format!("{:#?}", Some(secret.clone())), "Some(\n    ** redacted **,\n)");
+        assert_eq!(
+            format!("{:#?}", Some(secret.clone())),
+            "Some(\n    ** redacted **,\n)"
+        );
     }
 
     #[test]

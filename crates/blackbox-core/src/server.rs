@@ -3,8 +3,8 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use http::uri::{Authority, PathAndQuery, Scheme};
 use http::Uri;
+use http::uri::{Authority, PathAndQuery, Scheme};
 
 use crate::Error;
 
@@ -142,7 +142,9 @@ impl ServerUrl {
             .authority(self.authority.clone())
             .path_and_query(path_and_query)
             .build()
-            .map_err(|source| Error::invalid_request_with_source("cannot build request URL", source))
+            .map_err(|source| {
+                Error::invalid_request_with_source("cannot build request URL", source)
+            })
     }
 }
 
@@ -161,11 +163,11 @@ impl fmt::Debug for ServerUrl {
 /// `localhost`, `*.localhost`, 127.0.0.0/8 and `::1` (also as `[::1]`).
 pub(crate) fn is_loopback_host(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    if host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost")
-    {
+    if host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost") {
         return true;
     }
-    host.parse::<IpAddr>().is_ok_and(|address| address.is_loopback())
+    host.parse::<IpAddr>()
+        .is_ok_and(|address| address.is_loopback())
 }
 
 #[cfg(test)]
@@ -219,25 +221,51 @@ mod tests {
             "http://exa mple.com",
         ] {
             let error = ServerUrl::parse(bad).expect_err(bad);
-            assert!(matches!(error, Error::InvalidRequest(_)), "{bad}: {error:?}");
+            assert!(
+                matches!(error, Error::InvalidRequest(_)),
+                "{bad}: {error:?}"
+            );
         }
     }
 
     #[test]
     fn loopback_detection() {
-        for host in ["localhost", "LOCALHOST", "a.localhost", "127.0.0.1", "127.9.9.9", "::1", "[::1]"] {
+        for host in [
+            "localhost",
+            "LOCALHOST",
+            "a.localhost",
+            "127.0.0.1",
+            "127.9.9.9",
+            "::1",
+            "[::1]",
+        ] {
             assert!(is_loopback_host(host), "{host}");
         }
-        for host in ["example.com", "10.0.0.1", "128.0.0.1", "localhost.example.com", "::2"] {
+        for host in [
+            "example.com",
+            "10.0.0.1",
+            "128.0.0.1",
+            "localhost.example.com",
+            "::2",
+        ] {
             assert!(!is_loopback_host(host), "{host}");
         }
     }
 
     #[test]
     fn servers_by_index() {
-        assert_eq!(Server::from_index(0).map(Server::url), Some("https://api.blckbox.dev"));
-        assert_eq!(Server::from_index(1).map(Server::url), Some("https://staging.api.blckbox.dev"));
-        assert_eq!(Server::from_index(2).map(Server::url), Some("http://localhost:8080"));
+        assert_eq!(
+            Server::from_index(0).map(Server::url),
+            Some("https://api.blckbox.dev")
+        );
+        assert_eq!(
+            Server::from_index(1).map(Server::url),
+            Some("https://staging.api.blckbox.dev")
+        );
+        assert_eq!(
+            Server::from_index(2).map(Server::url),
+            Some("http://localhost:8080")
+        );
         assert_eq!(Server::from_index(3), None);
         assert_eq!(Server::default(), Server::Production);
     }

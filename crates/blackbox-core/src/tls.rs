@@ -87,7 +87,10 @@ pub(crate) fn client_config(settings: &TlsSettings) -> Result<rustls::ClientConf
     let config = rustls::ClientConfig::builder_with_provider(provider()?)
         .with_safe_default_protocol_versions()
         .map_err(|source| {
-            Error::invalid_request_with_source("TLS provider supports no safe protocol version", source)
+            Error::invalid_request_with_source(
+                "TLS provider supports no safe protocol version",
+                source,
+            )
         })?
         .with_root_certificates(roots)
         .with_no_client_auth();
@@ -101,6 +104,11 @@ mod tests {
     #[test]
     fn pem_without_certificates_is_refused() {
         assert!(parse_pem_certificates(b"").is_err());
-        assert!(parse_pem_certificates(b"-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n").is_err());
+        assert!(
+            parse_pem_certificates(
+                b"-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n"
+            )
+            .is_err()
+        );
     }
 }

@@ -74,8 +74,9 @@ impl fmt::Debug for Auth {
 /// `Bearer <token>` as a sensitive header value; a token that cannot be a header
 /// value is an invalid request (its content is not echoed).
 pub(crate) fn bearer_header(token: &SecretString) -> Result<HeaderValue, Error> {
-    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose()))
-        .map_err(|_| Error::invalid_request("the bearer token contains characters not allowed in a header"))?;
+    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
+        Error::invalid_request("the bearer token contains characters not allowed in a header")
+    })?;
     value.set_sensitive(true);
     Ok(value)
 }
@@ -89,7 +90,10 @@ mod tests {
         let value = bearer_header(&SecretString::from("sentinel")).unwrap();
         assert!(value.is_sensitive());
         assert_eq!(value.to_str().unwrap(), "Bearer sentinel");
-        assert_eq!(format!("{:?}", Auth::Static(value)), "Bearer(** redacted **)");
+        assert_eq!(
+            format!("{:?}", Auth::Static(value)),
+            "Bearer(** redacted **)"
+        );
     }
 
     #[test]

@@ -268,9 +268,18 @@ mod tests {
     fn collects_under_the_limit_and_refuses_over_it() {
         let body = ResponseBody::from_bytes("hello");
         assert_eq!(collect(body, 5, None).ok(), Some(Bytes::from("hello")));
-        assert!(matches!(collect(ResponseBody::from_bytes("hello!"), 5, None), Err(CollectError::TooLarge)));
-        assert!(matches!(collect(ResponseBody::empty(), 5, Some(6)), Err(CollectError::TooLarge)));
-        assert_eq!(collect(ResponseBody::empty(), 0, None).ok(), Some(Bytes::new()));
+        assert!(matches!(
+            collect(ResponseBody::from_bytes("hello!"), 5, None),
+            Err(CollectError::TooLarge)
+        ));
+        assert!(matches!(
+            collect(ResponseBody::empty(), 5, Some(6)),
+            Err(CollectError::TooLarge)
+        ));
+        assert_eq!(
+            collect(ResponseBody::empty(), 0, None).ok(),
+            Some(Bytes::new())
+        );
     }
 
     #[test]
