@@ -39,9 +39,18 @@ pub(crate) struct ConnSettings {
 #[derive(Debug, Default)]
 pub(crate) struct ConnControl {
     abort: AtomicBool,
+    http_bytes_read: AtomicBool,
 }
 
 impl ConnControl {
+    fn mark_read(&self) {
+        self.http_bytes_read.store(true, Ordering::Relaxed);
+    }
+
+    fn has_read(&self) -> bool {
+        self.http_bytes_read.load(Ordering::Relaxed)
+    }
+
     /// Marks the connection for an abortive close.
     pub(crate) fn abort(&self) {
         self.abort.store(true, Ordering::SeqCst);
@@ -139,6 +148,58 @@ impl Drop for AbortableIo {
     }
 }
 
+/// Records in [`ConnControl`] that HTTP bytes (after TLS, if any) arrived.
+struct MarkReads<T> {
+    inner: T,
+    control: Arc<ConnControl>,
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for MarkReads<T> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let result = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            this.control.mark_read();
+        }
+        result
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for MarkReads<T> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
 /// Resolves once shutdown is requested (or the sandbox handle is gone).
 pub(crate) async fn shutdown_requested(rx: &mut watch::Receiver<bool>) {
     let _ = rx.wait_for(|stop| *stop).await;
@@ -199,7 +260,13 @@ async fn serve_connection(
         control: Arc::clone(&control),
     };
     match &settings.tls {
-        None => serve_http(TokioIo::new(io), shared, &settings, control, shutdown).await,
+        None => {
+            let io = MarkReads {
+                inner: io,
+                control: Arc::clone(&control),
+            };
+            serve_http(TokioIo::new(io), shared, &settings, control, shutdown).await;
+        }
         Some(acceptor) => {
             let handshake = tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(io));
             let tls = tokio::select! {
@@ -211,7 +278,11 @@ async fn serve_connection(
                 },
                 () = shutdown_requested(&mut shutdown) => return,
             };
-            serve_http(TokioIo::new(tls), shared, &settings, control, shutdown).await;
+            let io = MarkReads {
+                inner: tls,
+                control: Arc::clone(&control),
+            };
+            serve_http(TokioIo::new(io), shared, &settings, control, shutdown).await;
         }
     }
 }
@@ -240,13 +311,31 @@ async fn serve_http<I>(
             builder.http1().header_read_timeout(None);
         }
     }
-    let service =
-        service_fn(move |request| handle(Arc::clone(&shared), Arc::clone(&control), request));
+    let idle_timeout = settings.idle_timeout;
+    let service_control = Arc::clone(&control);
+    let service = service_fn(move |request| {
+        handle(Arc::clone(&shared), Arc::clone(&service_control), request)
+    });
+    // hyper only starts its header timer once the protocol is known, i.e.
+    // after the first bytes: a connection that never sends anything is
+    // closed here instead.
+    let silent_timeout = async {
+        match idle_timeout {
+            Some(idle) => {
+                tokio::time::sleep(idle).await;
+                if control.has_read() {
+                    std::future::pending::<()>().await;
+                }
+            }
+            None => std::future::pending::<()>().await,
+        }
+    };
     let connection = builder.serve_connection(io, service);
     let mut connection = std::pin::pin!(connection);
     tokio::select! {
         // Errors (including injected resets) just end the connection.
         _ = connection.as_mut() => {}
+        () = silent_timeout => {}
         () = shutdown_requested(&mut shutdown) => {
             connection.as_mut().graceful_shutdown();
             let _ = tokio::time::timeout(GRACEFUL_CLOSE, connection.as_mut()).await;

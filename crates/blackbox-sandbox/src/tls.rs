@@ -44,9 +44,12 @@ pub(crate) fn generate(server_names: &[String], expired: bool) -> io::Result<Tls
     let ca_key = KeyPair::generate().map_err(|e| invalid("generating the CA key", e))?;
     let mut ca_params =
         CertificateParams::new(Vec::<String>::new()).map_err(|e| invalid("CA parameters", e))?;
+    // A unique name per CA: verifiers look issuers up by name, so two
+    // sandboxes' CAs must not be mistaken for one another.
+    let ca_name = format!("blackbox-sandbox test CA {}", uuid::Uuid::new_v4().simple());
     ca_params
         .distinguished_name
-        .push(DnType::CommonName, "blackbox-sandbox test CA");
+        .push(DnType::CommonName, ca_name);
     ca_params
         .distinguished_name
         .push(DnType::OrganizationName, "blackbox-sandbox");
