@@ -2,8 +2,9 @@
 //!
 //! HTTPS targets go through an HTTP `CONNECT` tunnel (TLS stays end to end, and
 //! proxy credentials ride in `Proxy-Authorization` on the `CONNECT` only);
-//! plain-HTTP targets are sent to the proxy in absolute form. Loopback targets
-//! are never proxied.
+//! plain-HTTP targets are sent to the proxy in absolute form. Proxies taken from
+//! the environment never apply to loopback targets (a local sandbox or sidecar);
+//! an explicit proxy applies to every target but those in its `no_proxy` list.
 
 use std::fmt;
 use std::io;
@@ -62,6 +63,7 @@ impl fmt::Debug for ProxySettings {
 pub(crate) struct ProxyConnector {
     http: HttpConnector,
     matcher: Option<Arc<Matcher>>,
+    bypass_loopback: bool,
 }
 
 impl ProxyConnector {
@@ -88,6 +90,7 @@ impl ProxyConnector {
         Ok(Self {
             http,
             matcher: matcher.map(Arc::new),
+            bypass_loopback: matches!(settings.mode, ProxyMode::Environment),
         })
     }
 }
@@ -103,7 +106,7 @@ impl Service<Uri> for ProxyConnector {
 
     fn call(&mut self, destination: Uri) -> Self::Future {
         let intercept = match (&self.matcher, destination.host()) {
-            (Some(matcher), Some(host)) if !is_loopback_host(host) => {
+            (Some(matcher), Some(host)) if !(self.bypass_loopback && is_loopback_host(host)) => {
                 matcher.intercept(&destination)
             }
             _ => None,
