@@ -195,3 +195,27 @@ impl SandboxBuilder {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_the_demo_token() {
+        let builder = SandboxBuilder::new().demo_token("bbx_secret");
+        assert_eq!(
+            format!("{builder:?}"),
+            "SandboxBuilder { port: 0, tls: false, extra_sessions: 0, \
+             idle_connection_timeout: None, tls_server_names: None, \
+             tls_expired_certificate: false, demo_token: Some(\"** redacted **\") }"
+        );
+    }
+
+    #[test]
+    fn tls_variants_enable_tls() {
+        assert!(SandboxBuilder::new().tls_expired_certificate(true).tls);
+        assert!(!SandboxBuilder::new().tls_expired_certificate(false).tls);
+        let builder = SandboxBuilder::new().tls_server_names(vec!["wrong.example".into()]);
+        assert!(builder.tls);
+    }
+}

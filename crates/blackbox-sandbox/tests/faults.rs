@@ -143,7 +143,7 @@ async fn delay_before_headers_delays_then_serves_normally() {
     let sandbox = sandbox().await;
     sandbox.faults().push(
         Operation::GetSessionStats,
-        Fault::DelayBeforeHeaders(Duration::from_millis(400)),
+        Fault::DelayBeforeHeaders(Duration::from_millis(600)),
     );
     let raw = exchange(
         sandbox.local_addr(),
@@ -157,7 +157,7 @@ async fn delay_before_headers_delays_then_serves_normally() {
     )
     .await;
     let first = raw.first_byte.expect("an answer");
-    assert!(first >= Duration::from_millis(400), "{first:?}");
+    assert!(first >= Duration::from_millis(600), "{first:?}");
     assert!(first < Duration::from_secs(3), "{first:?}");
     assert_eq!(raw.end, End::Eof);
     let data = assert_ok(&raw.parse());
@@ -174,7 +174,7 @@ async fn delay_before_headers_delays_then_serves_normally() {
         ),
     )
     .await;
-    assert!(raw.first_byte.expect("an answer") < Duration::from_millis(300));
+    assert!(raw.first_byte.expect("an answer") < Duration::from_millis(500));
 }
 
 #[tokio::test]
@@ -182,17 +182,17 @@ async fn delay_mid_body_sends_headers_and_half_then_the_rest() {
     let sandbox = sandbox().await;
     sandbox.faults().push(
         Operation::ListSessions,
-        Fault::DelayMidBody(Duration::from_millis(500)),
+        Fault::DelayMidBody(Duration::from_millis(800)),
     );
     let raw = exchange(sandbox.local_addr(), &list_request(&sandbox)).await;
     let first = raw.first_byte.expect("an answer");
     let last = raw.last_byte.expect("an answer");
     assert!(
-        first < Duration::from_millis(300),
+        first < Duration::from_millis(600),
         "headers come at once: {first:?}"
     );
     assert!(
-        last >= Duration::from_millis(500),
+        last >= Duration::from_millis(800),
         "the rest comes late: {last:?}"
     );
     assert_eq!(raw.end, End::Eof);
@@ -207,13 +207,13 @@ async fn delay_mid_body_really_splits_the_body() {
     let sandbox = sandbox().await;
     sandbox.faults().push(
         Operation::ListSessions,
-        Fault::DelayMidBody(Duration::from_millis(400)),
+        Fault::DelayMidBody(Duration::from_millis(1000)),
     );
-    // Read only for 200 ms: the head and about half the body have arrived.
+    // Read only for 500 ms: the head and exactly half the body have arrived.
     let partial = exchange_with_deadline(
         sandbox.local_addr(),
         &list_request(&sandbox),
-        Duration::from_millis(200),
+        Duration::from_millis(500),
     )
     .await;
     assert_eq!(partial.end, End::Open);
