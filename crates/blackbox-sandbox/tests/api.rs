@@ -720,3 +720,84 @@ async fn debug_output_redacts_tokens() {
     );
     assert!(Sandbox::builder().demo_token("").start().await.is_err());
 }
+
+#[tokio::test]
+async fn garbage_never_breaks_the_server() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static PANICS: AtomicUsize = AtomicUsize::new(0);
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        PANICS.fetch_add(1, Ordering::SeqCst);
+        previous(info);
+    }));
+
+    let sandbox = sandbox().await;
+    let addr = sandbox.local_addr();
+    let token = sandbox.demo_token().to_owned();
+    let demo = sandbox.demo_session_id();
+    let long_path = format!("{SESSIONS}/{}", "a".repeat(8_000));
+    let cases: Vec<(Vec<u8>, Option<u16>)> = vec![
+        (b"\x00\x01\x02garbage\r\n\r\n".to_vec(), Some(400)),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n".to_vec(), Some(400)),
+        (
+            b"GET /api/v0/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\xfe\r\nConnection: close\r\n\r\n".to_vec(),
+            Some(401),
+        ),
+        (
+            format!("GET {SESSIONS}/%FF%FE HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n").into_bytes(),
+            Some(400),
+        ),
+        (
+            format!("POST {SESSIONS}/revoke-all HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n").into_bytes(),
+            None,
+        ),
+        (
+            request("POST", &format!("{SESSIONS}/revoke-all"), Some(&token), Some("application/json"), Some(b"{\"keep_current\":\"\xff\"}")),
+            Some(400),
+        ),
+        (
+            request("POST", &format!("{SESSIONS}/{demo}/extend"), Some(&token), Some("application/json"), Some(b"{\"extension_hours\":1e400}")),
+            Some(400),
+        ),
+        (request("BREW", SESSIONS, Some(&token), None, None), Some(405)),
+        (request("GET", &format!("{SESSIONS}/{demo}/extend/../.."), Some(&token), None, None), Some(404)),
+        (request("GET", &long_path, Some(&token), None, None), Some(400)),
+        (b"GET /api/v0/sessions HTTP/1.0\r\n\r\n".to_vec(), Some(401)),
+        (b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00garbage".to_vec(), None),
+        (
+            format!("POST {SESSIONS}/revoke-all HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"keep").into_bytes(),
+            None,
+        ),
+    ];
+    for (bytes, expected) in cases {
+        // Requests the server is still waiting on are abandoned after 500 ms.
+        let deadline = Duration::from_millis(if expected.is_some() { 3_000 } else { 500 });
+        let raw = exchange_with_deadline(addr, &bytes, deadline).await;
+        if let Some(status) = expected {
+            let parsed = raw.parse();
+            assert_eq!(
+                parsed.status,
+                status,
+                "{:?} -> {:?}",
+                String::from_utf8_lossy(&bytes),
+                String::from_utf8_lossy(&raw.bytes)
+            );
+        }
+    }
+    // Still serving, state untouched, and nothing panicked.
+    assert_eq!(
+        assert_ok(&call(&sandbox, "GET", SESSIONS, None).await)["total"],
+        json!(4)
+    );
+    assert_eq!(PANICS.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Sandbox>();
+    check::<blackbox_sandbox::SandboxBuilder>();
+    check::<blackbox_sandbox::Faults>();
+    check::<blackbox_sandbox::Fault>();
+    check::<blackbox_sandbox::Clock>();
+}
