@@ -29,6 +29,11 @@ use crate::timestamp::{MAX_UNIX_SECONDS, SECONDS_PER_HOUR};
 /// [`extra_sessions`](SandboxBuilder::extra_sessions); a second user holds one
 /// active session ([`other_user_session_id`](Self::other_user_session_id)).
 ///
+/// The server runs as tasks on the Tokio runtime that started it: on a
+/// current-thread runtime (the `#[tokio::test]` default) it makes progress
+/// only while that runtime is awaiting, so talk to it with async clients (or
+/// use a multi-thread runtime for blocking ones).
+///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> std::io::Result<()> {
