@@ -1,0 +1,48 @@
+//! The API's data models, named as in the OpenAPI document
+//! (`ApiResponse_SessionInfo` becomes [`ApiResponseSessionInfo`]).
+//!
+//! Every answer is an envelope — `success` (required), `message` (string, `null`
+//! or absent) and `data` (absent when the server has nothing to return) — around
+//! the operation's data type. Decoding follows the schema and nothing more:
+//! unknown fields are ignored, counters are `u64` (exact above 2^53), ids are
+//! [`Uuid`](uuid::Uuid)s. A success answer that does not match the schema is an
+//! [`Error::ResponseValidation`](crate::Error::ResponseValidation).
+//!
+//! The models are plain structs with public fields, so tests and callers can
+//! build them with a struct literal. Fields the API adds later will be new
+//! fields here too, which is a breaking change for struct literals; match on the
+//! fields you need rather than destructuring the whole struct.
+//!
+//! Each model is compiled only when an operation that uses it is enabled.
+
+#[cfg(feature = "extend-session")]
+mod extend_session_request;
+#[cfg(feature = "revoke-all-sessions")]
+mod revoke_all_sessions_request;
+#[cfg(any(
+    feature = "list-sessions",
+    feature = "get-session",
+    feature = "extend-session"
+))]
+mod session_info;
+#[cfg(feature = "list-sessions")]
+mod session_list;
+#[cfg(feature = "get-session-stats")]
+mod session_stats;
+
+#[cfg(feature = "extend-session")]
+pub use extend_session_request::ExtendSessionRequest;
+#[cfg(feature = "revoke-all-sessions")]
+pub use revoke_all_sessions_request::RevokeAllSessionsRequest;
+#[cfg(any(feature = "get-session", feature = "extend-session"))]
+pub use session_info::ApiResponseSessionInfo;
+#[cfg(any(
+    feature = "list-sessions",
+    feature = "get-session",
+    feature = "extend-session"
+))]
+pub use session_info::SessionInfo;
+#[cfg(feature = "list-sessions")]
+pub use session_list::{ApiResponseSessionListResponse, SessionListResponse};
+#[cfg(feature = "get-session-stats")]
+pub use session_stats::{ApiResponseSessionStats, SessionStats};

@@ -1,0 +1,794 @@
+//! The wire format of every operation, over a real loopback socket: the exact
+//! request each function sends, how spec-valid answers decode, and how error
+//! answers and invalid bodies surface.
+
+use blackbox_funcs::models::{
+    ApiResponseSessionInfo, ApiResponseSessionListResponse, ApiResponseSessionStats,
+    ExtendSessionRequest as ExtendBody, RevokeAllSessionsRequest, SessionInfo, SessionListResponse,
+    SessionStats,
+};
+use blackbox_funcs::operations::{ExtendSessionRequest, GetSessionRequest, RevokeSessionRequest};
+use blackbox_funcs::session_management::{
+    cleanup_expired_sessions, extend_session, get_session, get_session_stats, list_sessions,
+    revoke_all_sessions, revoke_session,
+};
+use blackbox_funcs::{BlackboxCore, Error, RequestOptions, RetryConfig, SecretString};
+use uuid::Uuid;
+
+use server::{Recorded, TestServer, answer, ok};
+
+const TOKEN: &str = "test-bearer-token";
+const SESSION_ID: &str = "fe603112-c194-45c1-90cf-513753aa0744";
+const USER_ID: &str = "07fd44a8-744f-491f-8c7d-18e2c7e25afb";
+const SESSION_JSON: &str = r#"{"id":"fe603112-c194-45c1-90cf-513753aa0744","user_id":"07fd44a8-744f-491f-8c7d-18e2c7e25afb","token":"session-secret-token","created_at":"2026-11-27T13:00:00Z","expires_at":"2026-11-28T13:00:00Z","user_agent":"curl/8.0","ip_address":"127.0.0.1","is_current":true}"#;
+
+fn session_id() -> Uuid {
+    SESSION_ID.parse().unwrap()
+}
+
+fn session() -> SessionInfo {
+    SessionInfo {
+        id: session_id(),
+        user_id: USER_ID.parse().unwrap(),
+        token: SecretString::from("session-secret-token"),
+        created_at: "2026-11-27T13:00:00Z".to_owned(),
+        expires_at: "2026-11-28T13:00:00Z".to_owned(),
+        user_agent: "curl/8.0".to_owned(),
+        ip_address: "127.0.0.1".to_owned(),
+        is_current: true,
+    }
+}
+
+fn core(server: &TestServer) -> BlackboxCore {
+    BlackboxCore::builder()
+        .server_url(server.url())
+        .token(TOKEN)
+        .retry(RetryConfig::disabled())
+        .build()
+        .expect("a loopback test client")
+}
+
+/// Checks the request line, the complete header set and the body.
+#[track_caller]
+fn assert_request(
+    request: &Recorded,
+    request_line: &str,
+    accept: &str,
+    body: Option<&str>,
+    port: u16,
+) {
+    assert_eq!(request.request_line, request_line);
+    let mut expected = vec![
+        ("accept".to_owned(), accept.to_owned()),
+        ("authorization".to_owned(), format!("Bearer {TOKEN}")),
+        ("host".to_owned(), format!("127.0.0.1:{port}")),
+        ("user-agent".to_owned(), "blackbox-rs/0.1.0".to_owned()),
+    ];
+    match body {
+        Some(body) => {
+            expected.push(("content-length".to_owned(), body.len().to_string()));
+            expected.push(("content-type".to_owned(), "application/json".to_owned()));
+            assert_eq!(String::from_utf8_lossy(&request.body), body);
+        }
+        // No body: no Content-Type and no Content-Length, not even `0`.
+        None => assert!(request.body.is_empty(), "{:?}", request.body),
+    }
+    expected.sort();
+    assert_eq!(
+        request.headers,
+        expected,
+        "{}",
+        String::from_utf8_lossy(&request.raw)
+    );
+}
+
+#[track_caller]
+fn assert_api_error(error: &Error, status: u16, message: &str) {
+    let Error::Api(api) = error else {
+        panic!("expected an API error, got {error:?}");
+    };
+    assert_eq!(api.status().as_u16(), status);
+    assert_eq!(api.message(), Some(message));
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(status));
+}
+
+#[track_caller]
+fn assert_validation_error(error: &Error, body: &str) {
+    let Error::ResponseValidation(validation) = error else {
+        panic!("expected a response validation error, got {error:?}");
+    };
+    assert_eq!(validation.status().as_u16(), 200);
+    assert_eq!(&validation.body()[..], body.as_bytes());
+}
+
+fn unauthorized() -> Vec<u8> {
+    answer(
+        "401 Unauthorized",
+        &["www-authenticate: Bearer", "x-request-id: req-401"],
+        r#"{"success":false,"message":"Invalid or expired token","data":null}"#,
+    )
+}
+
+fn not_found() -> Vec<u8> {
+    answer(
+        "404 Not Found",
+        &["x-request-id: req-404"],
+        r#"{"success":false,"message":"Session not found"}"#,
+    )
+}
+
+// ---- list_sessions ---------------------------------------------------------
+
+#[tokio::test]
+async fn list_sessions_sends_get_without_body() {
+    let body = format!(
+        r#"{{"success":true,"message":null,"data":{{"sessions":[{SESSION_JSON}],"total":1}}}}"#
+    );
+    let server = TestServer::start(vec![ok(&body)]).await;
+    let result = list_sessions(&core(&server), None).await.expect("decodes");
+    assert_request(
+        &server.single_request(),
+        "GET /api/v0/sessions HTTP/1.1",
+        "application/json",
+        None,
+        server.port(),
+    );
+    assert_eq!(
+        result,
+        ApiResponseSessionListResponse {
+            success: true,
+            message: None,
+            data: Some(SessionListResponse {
+                sessions: vec![session()],
+                total: 1
+            }),
+        }
+    );
+}
+
+#[tokio::test]
+async fn list_sessions_decodes_absent_data_unknown_fields_and_large_totals() {
+    let server = TestServer::start(vec![
+        ok(r#"{"success":true}"#),
+        ok(r#"{"success":true,"message":"ok","data":{"sessions":[],"total":18446744073709551615,"next":null},"trace":{"id":1}}"#),
+    ])
+    .await;
+    let core = core(&server);
+    let absent = list_sessions(&core, None)
+        .await
+        .expect("absent data and message decode");
+    assert_eq!(
+        absent,
+        ApiResponseSessionListResponse {
+            success: true,
+            message: None,
+            data: None
+        }
+    );
+    let large = list_sessions(&core, None)
+        .await
+        .expect("unknown fields are ignored");
+    assert_eq!(large.message.as_deref(), Some("ok"));
+    assert_eq!(large.data.expect("data").total, u64::MAX);
+}
+
+#[tokio::test]
+async fn list_sessions_unauthorized_is_an_api_error() {
+    let server = TestServer::start(vec![unauthorized()]).await;
+    let error = list_sessions(&core(&server), None).await.expect_err("401");
+    assert_api_error(&error, 401, "Invalid or expired token");
+    let api = error.as_api_error().unwrap();
+    assert_eq!(api.headers()["www-authenticate"], "Bearer");
+    assert_eq!(api.headers()["x-request-id"], "req-401");
+    assert_eq!(
+        &api.body()[..],
+        br#"{"success":false,"message":"Invalid or expired token","data":null}"#
+    );
+}
+
+#[tokio::test]
+async fn list_sessions_invalid_bodies_are_validation_errors() {
+    let bodies = [
+        r#"{"success":true,"data":{"sessions":[],"total":"1"}}"#,
+        r#"{"success":true,"data":{"sessions":[],"total":-1}}"#,
+        r#"{"success":true,"data":{"total":0}}"#,
+        r#"{"message":null}"#,
+        r#"{"success":true,"data":{"sessions":[{"id":"not-a-uuid"}],"total":1}}"#,
+        r#"{"success":true,"data":{"sessions":[],"total":0}"#,
+        "<html>oops</html>",
+        "",
+    ];
+    let server = TestServer::start(bodies.iter().map(|body| ok(body)).collect()).await;
+    let core = core(&server);
+    for body in bodies {
+        let error = list_sessions(&core, None).await.expect_err(body);
+        assert_validation_error(&error, body);
+    }
+}
+
+#[tokio::test]
+async fn per_call_options_reach_the_wire() {
+    let server = TestServer::start(vec![ok(r#"{"success":true}"#)]).await;
+    let options = RequestOptions::new().header("x-request-id", "42");
+    list_sessions(&core(&server), Some(options))
+        .await
+        .expect("decodes");
+    assert_eq!(server.single_request().header("x-request-id"), Some("42"));
+}
+
+// ---- cleanup_expired_sessions ---------------------------------------------
+
+#[tokio::test]
+async fn cleanup_expired_sessions_sends_post_without_body_or_content_type() {
+    let server = TestServer::start(vec![ok(
+        r#"{"success":true,"message":"Cleaned up 2 sessions","data":null}"#,
+    )])
+    .await;
+    cleanup_expired_sessions(&core(&server), None)
+        .await
+        .expect("2xx");
+    let request = server.single_request();
+    assert_request(
+        &request,
+        "POST /api/v0/sessions/cleanup HTTP/1.1",
+        "*/*",
+        None,
+        server.port(),
+    );
+    assert_eq!(request.header("content-type"), None);
+    // The exact bytes, header order included.
+    assert_eq!(
+        String::from_utf8_lossy(&request.raw),
+        format!(
+            "POST /api/v0/sessions/cleanup HTTP/1.1\r\naccept: */*\r\n\
+             user-agent: blackbox-rs/0.1.0\r\nauthorization: Bearer {TOKEN}\r\n\
+             host: 127.0.0.1:{}\r\n\r\n",
+            server.port()
+        )
+    );
+}
+
+#[tokio::test]
+async fn operations_without_a_response_model_accept_any_2xx_with_or_without_body() {
+    let server = TestServer::start(vec![
+        b"HTTP/1.1 204 No Content\r\n\r\n".to_vec(),
+        b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_vec(),
+        answer("202 Accepted", &[], "not json at all"),
+        ok(r#"{"success":true,"message":null,"data":null}"#),
+    ])
+    .await;
+    let core = core(&server);
+    cleanup_expired_sessions(&core, None).await.expect("204");
+    revoke_session(&core, session_id().into(), None)
+        .await
+        .expect("200 empty");
+    revoke_all_sessions(&core, RevokeAllSessionsRequest::new(true), None)
+        .await
+        .expect("202 non-JSON");
+    cleanup_expired_sessions(&core, None)
+        .await
+        .expect("200 envelope");
+    assert_eq!(server.requests().len(), 4);
+}
+
+#[tokio::test]
+async fn cleanup_expired_sessions_unauthorized_is_an_api_error() {
+    let server = TestServer::start(vec![unauthorized()]).await;
+    let error = cleanup_expired_sessions(&core(&server), None)
+        .await
+        .expect_err("401");
+    assert_api_error(&error, 401, "Invalid or expired token");
+}
+
+// ---- revoke_all_sessions ---------------------------------------------------
+
+#[tokio::test]
+async fn revoke_all_sessions_sends_compact_json_body() {
+    let server = TestServer::start(vec![ok(
+        r#"{"success":true,"message":"Revoked","data":null}"#,
+    )])
+    .await;
+    let core = core(&server);
+    revoke_all_sessions(
+        &core,
+        RevokeAllSessionsRequest {
+            keep_current: false,
+        },
+        None,
+    )
+    .await
+    .expect("2xx");
+    revoke_all_sessions(&core, RevokeAllSessionsRequest::new(true), None)
+        .await
+        .expect("2xx");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    // The exact bytes, header order included.
+    assert_eq!(
+        String::from_utf8_lossy(&requests[0].raw),
+        format!(
+            "POST /api/v0/sessions/revoke-all HTTP/1.1\r\naccept: */*\r\n\
+             content-type: application/json\r\nuser-agent: blackbox-rs/0.1.0\r\n\
+             authorization: Bearer {TOKEN}\r\nhost: 127.0.0.1:{}\r\n\
+             content-length: 22\r\n\r\n{{\"keep_current\":false}}",
+            server.port()
+        )
+    );
+    assert_request(
+        &requests[0],
+        "POST /api/v0/sessions/revoke-all HTTP/1.1",
+        "*/*",
+        Some(r#"{"keep_current":false}"#),
+        server.port(),
+    );
+    assert_request(
+        &requests[1],
+        "POST /api/v0/sessions/revoke-all HTTP/1.1",
+        "*/*",
+        Some(r#"{"keep_current":true}"#),
+        server.port(),
+    );
+}
+
+#[tokio::test]
+async fn revoke_all_sessions_unauthorized_is_an_api_error() {
+    let server = TestServer::start(vec![unauthorized()]).await;
+    let error = revoke_all_sessions(&core(&server), RevokeAllSessionsRequest::new(false), None)
+        .await
+        .expect_err("401");
+    assert_api_error(&error, 401, "Invalid or expired token");
+}
+
+// ---- get_session_stats -----------------------------------------------------
+
+#[tokio::test]
+async fn get_session_stats_sends_get_and_decodes_u64_exactly() {
+    // 2^53 + 1 is the first integer an f64 cannot hold.
+    let body = r#"{"success":true,"message":null,"data":{"total_sessions":9007199254740993,"active_sessions":18446744073709551615,"expired_sessions":0,"extra":true}}"#;
+    let server = TestServer::start(vec![ok(body)]).await;
+    let result = get_session_stats(&core(&server), None)
+        .await
+        .expect("decodes");
+    assert_request(
+        &server.single_request(),
+        "GET /api/v0/sessions/stats HTTP/1.1",
+        "application/json",
+        None,
+        server.port(),
+    );
+    assert_eq!(
+        result,
+        ApiResponseSessionStats {
+            success: true,
+            message: None,
+            data: Some(SessionStats {
+                total_sessions: 9_007_199_254_740_993,
+                active_sessions: u64::MAX,
+                expired_sessions: 0,
+            }),
+        }
+    );
+}
+
+#[tokio::test]
+async fn get_session_stats_unauthorized_and_invalid_bodies() {
+    let invalid = r#"{"success":true,"data":{"total_sessions":1,"active_sessions":1}}"#;
+    let fractional = r#"{"success":true,"data":{"total_sessions":1.5,"active_sessions":1,"expired_sessions":0}}"#;
+    let server = TestServer::start(vec![
+        unauthorized(),
+        ok(invalid),
+        ok(fractional),
+        ok(r#"{"success":false}"#),
+    ])
+    .await;
+    let core = core(&server);
+    let error = get_session_stats(&core, None).await.expect_err("401");
+    assert_api_error(&error, 401, "Invalid or expired token");
+    assert_validation_error(
+        &get_session_stats(&core, None)
+            .await
+            .expect_err("missing counter"),
+        invalid,
+    );
+    assert_validation_error(
+        &get_session_stats(&core, None).await.expect_err("fraction"),
+        fractional,
+    );
+    let absent = get_session_stats(&core, None)
+        .await
+        .expect("success:false with no data is schema-valid");
+    assert_eq!(
+        absent,
+        ApiResponseSessionStats {
+            success: false,
+            message: None,
+            data: None
+        }
+    );
+}
+
+// ---- get_session -----------------------------------------------------------
+
+#[tokio::test]
+async fn get_session_sends_get_with_the_id_in_the_path() {
+    let body =
+        format!(r#"{{"success":true,"message":"found","data":{SESSION_JSON},"unknown":[1,2]}}"#);
+    let server = TestServer::start(vec![ok(&body)]).await;
+    let result = get_session(&core(&server), GetSessionRequest::new(session_id()), None)
+        .await
+        .expect("decodes");
+    assert_request(
+        &server.single_request(),
+        &format!("GET /api/v0/sessions/{SESSION_ID} HTTP/1.1"),
+        "application/json",
+        None,
+        server.port(),
+    );
+    assert_eq!(
+        result,
+        ApiResponseSessionInfo {
+            success: true,
+            message: Some("found".to_owned()),
+            data: Some(session()),
+        }
+    );
+    let shown = format!("{result:?}");
+    assert!(!shown.contains("session-secret-token"), "{shown}");
+}
+
+#[tokio::test]
+async fn get_session_decodes_null_message_and_absent_data() {
+    let server = TestServer::start(vec![ok(r#"{"success":true,"message":null}"#)]).await;
+    let result = get_session(&core(&server), session_id().into(), None)
+        .await
+        .expect("decodes");
+    assert_eq!(
+        result,
+        ApiResponseSessionInfo {
+            success: true,
+            message: None,
+            data: None
+        }
+    );
+}
+
+#[tokio::test]
+async fn get_session_unauthorized_and_not_found_are_api_errors() {
+    let server = TestServer::start(vec![unauthorized(), not_found()]).await;
+    let core = core(&server);
+    let error = get_session(&core, session_id().into(), None)
+        .await
+        .expect_err("401");
+    assert_api_error(&error, 401, "Invalid or expired token");
+    let error = get_session(&core, session_id().into(), None)
+        .await
+        .expect_err("404");
+    assert_api_error(&error, 404, "Session not found");
+    assert_eq!(
+        error.as_api_error().unwrap().headers()["x-request-id"],
+        "req-404"
+    );
+    assert!(!error.is_retryable());
+}
+
+#[tokio::test]
+async fn get_session_invalid_session_is_a_validation_error() {
+    // A token of the wrong type and a missing required field.
+    let wrong_type = SESSION_JSON.replace(r#""is_current":true"#, r#""is_current":"yes""#);
+    let missing = SESSION_JSON.replace(r#","ip_address":"127.0.0.1""#, "");
+    let bodies = [
+        format!(r#"{{"success":true,"data":{wrong_type}}}"#),
+        format!(r#"{{"success":true,"data":{missing}}}"#),
+        r#"{"success":"true"}"#.to_owned(),
+    ];
+    let server = TestServer::start(bodies.iter().map(|body| ok(body)).collect()).await;
+    let core = core(&server);
+    for body in &bodies {
+        let error = get_session(&core, session_id().into(), None)
+            .await
+            .expect_err(body);
+        assert_validation_error(&error, body);
+        assert!(!error.to_string().contains("session-secret-token"));
+    }
+}
+
+// ---- revoke_session --------------------------------------------------------
+
+#[tokio::test]
+async fn revoke_session_sends_delete_with_the_id_in_the_path() {
+    let server = TestServer::start(vec![ok(
+        r#"{"success":true,"message":"Session revoked","data":null}"#,
+    )])
+    .await;
+    revoke_session(
+        &core(&server),
+        RevokeSessionRequest::new(session_id()),
+        None,
+    )
+    .await
+    .expect("2xx");
+    assert_request(
+        &server.single_request(),
+        &format!("DELETE /api/v0/sessions/{SESSION_ID} HTTP/1.1"),
+        "*/*",
+        None,
+        server.port(),
+    );
+}
+
+#[tokio::test]
+async fn revoke_session_unauthorized_and_not_found_are_api_errors() {
+    let server = TestServer::start(vec![unauthorized(), not_found()]).await;
+    let core = core(&server);
+    let error = revoke_session(&core, session_id().into(), None)
+        .await
+        .expect_err("401");
+    assert_api_error(&error, 401, "Invalid or expired token");
+    let error = revoke_session(&core, session_id().into(), None)
+        .await
+        .expect_err("404");
+    assert_api_error(&error, 404, "Session not found");
+}
+
+// ---- extend_session --------------------------------------------------------
+
+#[tokio::test]
+async fn extend_session_sends_post_with_compact_json_body() {
+    let body = format!(r#"{{"success":true,"message":null,"data":{SESSION_JSON}}}"#);
+    let server = TestServer::start(vec![ok(&body)]).await;
+    let result = extend_session(
+        &core(&server),
+        ExtendSessionRequest::new(session_id(), 24),
+        None,
+    )
+    .await
+    .expect("decodes");
+    assert_request(
+        &server.single_request(),
+        &format!("POST /api/v0/sessions/{SESSION_ID}/extend HTTP/1.1"),
+        "application/json",
+        Some(r#"{"extension_hours":24}"#),
+        server.port(),
+    );
+    assert_eq!(result.data, Some(session()));
+}
+
+#[tokio::test]
+async fn extend_session_accepts_i32_max_and_refuses_more_before_sending() {
+    let body = format!(r#"{{"success":true,"data":{SESSION_JSON}}}"#);
+    let server = TestServer::start(vec![ok(&body)]).await;
+    let core = core(&server);
+    let too_many = ExtendSessionRequest {
+        session_id: session_id(),
+        body: ExtendBody {
+            extension_hours: i32::MAX as u32 + 1,
+        },
+    };
+    let error = extend_session(&core, too_many, None)
+        .await
+        .expect_err("out of range");
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    assert!(error.to_string().contains("2147483647"), "{error}");
+    assert!(!error.request_may_have_reached_server());
+    let error = extend_session(&core, (session_id(), u32::MAX).into(), None)
+        .await
+        .expect_err("u32::MAX");
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    assert!(server.requests().is_empty(), "nothing may be sent");
+
+    extend_session(
+        &core,
+        ExtendSessionRequest::new(session_id(), ExtendBody::MAX_EXTENSION_HOURS),
+        None,
+    )
+    .await
+    .expect("i32::MAX is in range");
+    assert_eq!(
+        server.single_request().body,
+        br#"{"extension_hours":2147483647}"#
+    );
+}
+
+#[tokio::test]
+async fn extend_session_unauthorized_not_found_and_invalid_body() {
+    let invalid = r#"{"success":true,"data":{"id":"fe603112-c194-45c1-90cf-513753aa0744"}}"#;
+    let server = TestServer::start(vec![unauthorized(), not_found(), ok(invalid)]).await;
+    let core = core(&server);
+    let request = ExtendSessionRequest::new(session_id(), 1);
+    let error = extend_session(&core, request, None).await.expect_err("401");
+    assert_api_error(&error, 401, "Invalid or expired token");
+    let error = extend_session(&core, request, None).await.expect_err("404");
+    assert_api_error(&error, 404, "Session not found");
+    let error = extend_session(&core, request, None)
+        .await
+        .expect_err("invalid");
+    assert_validation_error(&error, invalid);
+}
+
+#[test]
+fn operation_futures_are_send() {
+    fn check<T: Send>(_: &T) {}
+    let core = BlackboxCore::builder()
+        .server_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    check(&list_sessions(&core, None));
+    check(&cleanup_expired_sessions(&core, None));
+    check(&revoke_all_sessions(
+        &core,
+        RevokeAllSessionsRequest::new(true),
+        None,
+    ));
+    check(&get_session_stats(&core, None));
+    check(&get_session(&core, session_id().into(), None));
+    check(&revoke_session(&core, session_id().into(), None));
+    check(&extend_session(&core, (session_id(), 1).into(), None));
+}
+
+mod server {
+    //! A scripted HTTP/1.1 server on a real loopback socket: it records the exact
+    //! bytes of every request and answers with scripted bytes, in order (the last
+    //! answer repeats). Keep-alive connections are served until the client closes.
+
+    use std::sync::{Arc, Mutex};
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::{TcpListener, TcpStream};
+
+    /// One request as it arrived.
+    #[derive(Clone, Debug)]
+    pub struct Recorded {
+        /// Every byte of the request: head and body.
+        pub raw: Vec<u8>,
+        /// `GET /path HTTP/1.1`
+        pub request_line: String,
+        /// Header names lowercased, values as sent, sorted by name.
+        pub headers: Vec<(String, String)>,
+        pub body: Vec<u8>,
+    }
+
+    impl Recorded {
+        pub fn header(&self, name: &str) -> Option<&str> {
+            self.headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        }
+    }
+
+    pub struct TestServer {
+        addr: std::net::SocketAddr,
+        requests: Arc<Mutex<Vec<Recorded>>>,
+        task: tokio::task::JoinHandle<()>,
+    }
+
+    impl TestServer {
+        pub async fn start(answers: Vec<Vec<u8>>) -> TestServer {
+            assert!(!answers.is_empty());
+            let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let addr = listener.local_addr().expect("addr");
+            let requests = Arc::new(Mutex::new(Vec::new()));
+            let answers = Arc::new(answers);
+            let recorded = requests.clone();
+            let task = tokio::spawn(async move {
+                while let Ok((stream, _)) = listener.accept().await {
+                    tokio::spawn(serve(stream, recorded.clone(), answers.clone()));
+                }
+            });
+            TestServer {
+                addr,
+                requests,
+                task,
+            }
+        }
+
+        pub fn url(&self) -> String {
+            format!("http://{}", self.addr)
+        }
+
+        pub fn port(&self) -> u16 {
+            self.addr.port()
+        }
+
+        pub fn requests(&self) -> Vec<Recorded> {
+            self.requests.lock().unwrap().clone()
+        }
+
+        /// The only request received; fails when there were none or several.
+        pub fn single_request(&self) -> Recorded {
+            let requests = self.requests();
+            assert_eq!(requests.len(), 1, "{requests:#?}");
+            requests.into_iter().next().unwrap()
+        }
+    }
+
+    impl Drop for TestServer {
+        fn drop(&mut self) {
+            self.task.abort();
+        }
+    }
+
+    async fn serve(
+        mut stream: TcpStream,
+        requests: Arc<Mutex<Vec<Recorded>>>,
+        answers: Arc<Vec<Vec<u8>>>,
+    ) {
+        let mut buffer = Vec::new();
+        loop {
+            let head_end = loop {
+                if let Some(at) = find(&buffer, b"\r\n\r\n") {
+                    break at + 4;
+                }
+                let mut chunk = [0u8; 4096];
+                match stream.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                }
+            };
+            let head = String::from_utf8(buffer[..head_end - 4].to_vec()).expect("ASCII head");
+            let mut lines = head.split("\r\n");
+            let request_line = lines.next().unwrap_or_default().to_owned();
+            let mut headers: Vec<(String, String)> = lines
+                .map(|line| {
+                    let (name, value) = line.split_once(':').expect("header line");
+                    (name.to_ascii_lowercase(), value.trim().to_owned())
+                })
+                .collect();
+            headers.sort();
+            let length: usize = headers
+                .iter()
+                .find(|(name, _)| name == "content-length")
+                .map_or(0, |(_, value)| value.parse().expect("content-length"));
+            while buffer.len() < head_end + length {
+                let mut chunk = [0u8; 4096];
+                match stream.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let raw: Vec<u8> = buffer.drain(..head_end + length).collect();
+            let body = raw[head_end..].to_vec();
+            let index = {
+                let mut requests = requests.lock().unwrap();
+                requests.push(Recorded {
+                    raw,
+                    request_line,
+                    headers,
+                    body,
+                });
+                requests.len() - 1
+            };
+            let answer = &answers[index.min(answers.len() - 1)];
+            if stream.write_all(answer).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+        haystack
+            .windows(needle.len())
+            .position(|window| window == needle)
+    }
+
+    /// An answer with a JSON body and any extra header lines (`"name: value"`).
+    pub fn answer(status: &str, extra_headers: &[&str], body: &str) -> Vec<u8> {
+        let mut head = format!("HTTP/1.1 {status}\r\n");
+        for line in extra_headers {
+            head.push_str(line);
+            head.push_str("\r\n");
+        }
+        head.push_str(&format!(
+            "content-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        ));
+        let mut bytes = head.into_bytes();
+        bytes.extend_from_slice(body.as_bytes());
+        bytes
+    }
+
+    /// A 200 answer with a JSON body.
+    pub fn ok(body: &str) -> Vec<u8> {
+        answer("200 OK", &[], body)
+    }
+}
