@@ -239,6 +239,15 @@ impl BlackboxCoreBuilder {
         self
     }
 
+    /// Offers only HTTP/1.1 in TLS ALPN even though HTTP/2 is compiled in (for
+    /// servers or middleboxes with broken HTTP/2). Default `false`.
+    #[cfg(all(feature = "http2", feature = "rustls"))]
+    #[cfg_attr(docsrs, doc(cfg(all(feature = "http2", feature = "rustls"))))]
+    pub fn http1_only(mut self, enabled: bool) -> Self {
+        self.hyper.http1_only = enabled;
+        self
+    }
+
     /// Trusts the certificates of a PEM document in addition to (or, with
     /// [`tls_built_in_roots(false)`](Self::tls_built_in_roots), instead of) the
     /// built-in roots. A document that holds no usable certificate fails at

@@ -28,6 +28,8 @@ pub(crate) struct HyperSettings {
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) pool_idle_timeout: Option<Duration>,
     pub(crate) pool_max_idle_per_host: usize,
+    #[cfg(all(feature = "http2", feature = "rustls"))]
+    pub(crate) http1_only: bool,
     #[cfg(feature = "rustls")]
     pub(crate) tls: crate::tls::TlsSettings,
     #[cfg(feature = "proxy")]
@@ -40,6 +42,8 @@ impl Default for HyperSettings {
             connect_timeout: Some(Duration::from_secs(10)),
             pool_idle_timeout: Some(Duration::from_secs(90)),
             pool_max_idle_per_host: usize::MAX,
+            #[cfg(all(feature = "http2", feature = "rustls"))]
+            http1_only: false,
             #[cfg(feature = "rustls")]
             tls: crate::tls::TlsSettings::default(),
             #[cfg(feature = "proxy")]
@@ -83,12 +87,20 @@ impl HyperClient {
                 .enable_http1();
             // ALPN must offer exactly the HTTP versions compiled in.
             #[cfg(feature = "http2")]
-            let builder = builder.enable_http2();
+            if !settings.http1_only {
+                return Ok(Self::from_connector(
+                    settings,
+                    builder.enable_http2().wrap_connector(base),
+                ));
+            }
             builder.wrap_connector(base)
         };
         #[cfg(not(feature = "rustls"))]
         let connector = base;
+        Ok(Self::from_connector(settings, connector))
+    }
 
+    fn from_connector(settings: &HyperSettings, connector: Connector) -> Self {
         let mut builder = Client::builder(TokioExecutor::new());
         // Without a pool timer the idle timeout never fires.
         builder
@@ -96,9 +108,9 @@ impl HyperClient {
             .timer(TokioTimer::new())
             .pool_idle_timeout(settings.pool_idle_timeout)
             .pool_max_idle_per_host(settings.pool_max_idle_per_host);
-        Ok(Self {
+        Self {
             client: builder.build(connector),
-        })
+        }
     }
 
     pub(crate) async fn send(
