@@ -1,0 +1,392 @@
+//! The facade and the standalone functions give identical results: for every
+//! operation, the `Blackbox` method, its `*_with` sibling and the function of
+//! `blackbox::funcs` send the same bytes and return equal values or errors.
+
+use std::fmt::Debug;
+
+use blackbox::models::RevokeAllSessionsRequest;
+use blackbox::operations::{ExtendSessionRequest, GetSessionRequest, RevokeSessionRequest};
+use blackbox::{Blackbox, Error, RequestOptions, RetryConfig, funcs};
+use uuid::Uuid;
+
+use server::{TestServer, answer, ok};
+
+const SESSION_JSON: &str = r#"{"id":"fe603112-c194-45c1-90cf-513753aa0744","user_id":"07fd44a8-744f-491f-8c7d-18e2c7e25afb","token":"session-secret-token","created_at":"2026-11-27T13:00:00Z","expires_at":"2026-11-28T13:00:00Z","user_agent":"curl/8.0","ip_address":"127.0.0.1","is_current":true}"#;
+
+fn session_id() -> Uuid {
+    "fe603112-c194-45c1-90cf-513753aa0744".parse().unwrap()
+}
+
+fn options() -> RequestOptions {
+    RequestOptions::new().header("x-request-id", "42")
+}
+
+fn unauthorized() -> Vec<u8> {
+    answer(
+        "401 Unauthorized",
+        &["www-authenticate: Bearer"],
+        r#"{"success":false,"message":"Invalid or expired token"}"#,
+    )
+}
+
+/// Compares results: equal values, or errors of the same kind, status, message
+/// and text.
+#[track_caller]
+fn assert_same<T: PartialEq + Debug>(left: &Result<T, Error>, right: &Result<T, Error>) {
+    match (left, right) {
+        (Ok(left), Ok(right)) => assert_eq!(left, right),
+        (Err(left), Err(right)) => {
+            assert_eq!(left.to_string(), right.to_string());
+            assert_eq!(left.status(), right.status());
+            assert_eq!(
+                left.as_api_error()
+                    .map(|api| (api.message(), api.body().clone())),
+                right
+                    .as_api_error()
+                    .map(|api| (api.message(), api.body().clone()))
+            );
+            assert_eq!(
+                std::mem::discriminant(left),
+                std::mem::discriminant(right),
+                "{left:?} vs {right:?}"
+            );
+        }
+        _ => panic!("different outcomes: {left:?} vs {right:?}"),
+    }
+}
+
+/// Runs one operation four ways against the same script — function without
+/// options, facade method, function with options, facade `*_with` — and checks
+/// that each pair sent the same bytes and got the same result.
+macro_rules! compare {
+    ($answer:expr, |$blackbox:ident, $options:ident| {
+        funcs: $funcs:expr,
+        facade: $facade:expr,
+        funcs_with: $funcs_with:expr,
+        facade_with: $facade_with:expr $(,)?
+    }) => {{
+        let server = TestServer::start(vec![$answer]).await;
+        let $blackbox = Blackbox::builder()
+            .server_url(server.url())
+            .token("test-bearer-token")
+            .retry(RetryConfig::disabled())
+            .build()
+            .expect("a loopback test client");
+        let plain_funcs = $funcs;
+        let plain_facade = $facade;
+        assert_same(&plain_funcs, &plain_facade);
+        let $options = options();
+        let with_funcs = $funcs_with;
+        let $options = options();
+        let with_facade = $facade_with;
+        assert_same(&with_funcs, &with_facade);
+        let requests = server.requests();
+        assert_eq!(requests.len(), 4);
+        assert_eq!(requests[0].raw, requests[1].raw);
+        assert_eq!(requests[2].raw, requests[3].raw);
+        assert_eq!(requests[2].header("x-request-id"), Some("42"));
+        assert_eq!(requests[0].header("x-request-id"), None);
+        plain_facade
+    }};
+}
+
+#[tokio::test]
+async fn list_sessions_is_the_same_through_the_facade() {
+    let body = format!(
+        r#"{{"success":true,"message":null,"data":{{"sessions":[{SESSION_JSON}],"total":1}}}}"#
+    );
+    let result = compare!(ok(&body), |blackbox, options| {
+        funcs: funcs::list_sessions(blackbox.core(), None).await,
+        facade: blackbox.session_management().list_sessions().await,
+        funcs_with: funcs::list_sessions(blackbox.core(), Some(options)).await,
+        facade_with: blackbox.session_management().list_sessions_with(options).await,
+    });
+    assert_eq!(result.expect("decodes").data.expect("data").total, 1);
+}
+
+#[tokio::test]
+async fn cleanup_expired_sessions_is_the_same_through_the_facade() {
+    compare!(ok(r#"{"success":true}"#), |blackbox, options| {
+        funcs: funcs::cleanup_expired_sessions(blackbox.core(), None).await,
+        facade: blackbox.session_management().cleanup_expired_sessions().await,
+        funcs_with: funcs::cleanup_expired_sessions(blackbox.core(), Some(options)).await,
+        facade_with: blackbox.session_management().cleanup_expired_sessions_with(options).await,
+    })
+    .expect("2xx");
+}
+
+#[tokio::test]
+async fn revoke_all_sessions_is_the_same_through_the_facade() {
+    let request = RevokeAllSessionsRequest { keep_current: true };
+    compare!(ok(r#"{"success":true}"#), |blackbox, options| {
+        funcs: funcs::revoke_all_sessions(blackbox.core(), request, None).await,
+        facade: blackbox.session_management().revoke_all_sessions(request).await,
+        funcs_with: funcs::revoke_all_sessions(blackbox.core(), request, Some(options)).await,
+        facade_with: blackbox.session_management().revoke_all_sessions_with(request, options).await,
+    })
+    .expect("2xx");
+}
+
+#[tokio::test]
+async fn get_session_stats_is_the_same_through_the_facade() {
+    let body = r#"{"success":true,"data":{"total_sessions":9007199254740993,"active_sessions":1,"expired_sessions":0}}"#;
+    let result = compare!(ok(body), |blackbox, options| {
+        funcs: funcs::get_session_stats(blackbox.core(), None).await,
+        facade: blackbox.session_management().get_session_stats().await,
+        funcs_with: funcs::get_session_stats(blackbox.core(), Some(options)).await,
+        facade_with: blackbox.session_management().get_session_stats_with(options).await,
+    });
+    assert_eq!(
+        result.expect("decodes").data.expect("data").total_sessions,
+        9_007_199_254_740_993
+    );
+}
+
+#[tokio::test]
+async fn get_session_is_the_same_through_the_facade_with_a_bare_uuid() {
+    let body = format!(r#"{{"success":true,"data":{SESSION_JSON}}}"#);
+    let result = compare!(ok(&body), |blackbox, options| {
+        funcs: funcs::get_session(blackbox.core(), GetSessionRequest::new(session_id()), None).await,
+        facade: blackbox.session_management().get_session(session_id()).await,
+        funcs_with: funcs::get_session(blackbox.core(), session_id().into(), Some(options)).await,
+        facade_with: blackbox.session_management().get_session_with(session_id(), options).await,
+    });
+    assert_eq!(
+        result.expect("decodes").data.expect("data").id,
+        session_id()
+    );
+}
+
+#[tokio::test]
+async fn revoke_session_is_the_same_through_the_facade() {
+    compare!(ok(r#"{"success":true,"message":"Session revoked","data":null}"#), |blackbox, options| {
+        funcs: funcs::revoke_session(blackbox.core(), RevokeSessionRequest::new(session_id()), None).await,
+        facade: blackbox.session_management().revoke_session(session_id()).await,
+        funcs_with: funcs::revoke_session(blackbox.core(), session_id().into(), Some(options)).await,
+        facade_with: blackbox.session_management().revoke_session_with(session_id(), options).await,
+    })
+    .expect("2xx");
+}
+
+#[tokio::test]
+async fn extend_session_is_the_same_through_the_facade() {
+    let body = format!(r#"{{"success":true,"data":{SESSION_JSON}}}"#);
+    let request = ExtendSessionRequest::new(session_id(), 24);
+    let result = compare!(ok(&body), |blackbox, options| {
+        funcs: funcs::extend_session(blackbox.core(), request, None).await,
+        facade: blackbox.session_management().extend_session(request).await,
+        funcs_with: funcs::extend_session(blackbox.core(), request, Some(options)).await,
+        facade_with: blackbox.session_management().extend_session_with((session_id(), 24), options).await,
+    });
+    assert!(result.expect("decodes").data.is_some());
+}
+
+#[tokio::test]
+async fn errors_are_the_same_through_the_facade() {
+    let error = compare!(unauthorized(), |blackbox, options| {
+        funcs: funcs::get_session(blackbox.core(), session_id().into(), None).await,
+        facade: blackbox.session_management().get_session(session_id()).await,
+        funcs_with: funcs::get_session(blackbox.core(), session_id().into(), Some(options)).await,
+        facade_with: blackbox.session_management().get_session_with(session_id(), options).await,
+    })
+    .expect_err("401");
+    assert_eq!(
+        error.as_api_error().map(|api| api.message()),
+        Some(Some("Invalid or expired token"))
+    );
+
+    let invalid = r#"{"success":true,"data":{"total_sessions":"many"}}"#;
+    let error = compare!(ok(invalid), |blackbox, options| {
+        funcs: funcs::get_session_stats(blackbox.core(), None).await,
+        facade: blackbox.session_management().get_session_stats().await,
+        funcs_with: funcs::get_session_stats(blackbox.core(), Some(options)).await,
+        facade_with: blackbox.session_management().get_session_stats_with(options).await,
+    })
+    .expect_err("invalid body");
+    assert!(matches!(error, Error::ResponseValidation(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn out_of_range_hours_are_refused_by_both_before_sending() {
+    let server = TestServer::start(vec![ok(r#"{"success":true}"#)]).await;
+    let blackbox = Blackbox::builder()
+        .server_url(server.url())
+        .build()
+        .unwrap();
+    let request = ExtendSessionRequest::new(session_id(), i32::MAX as u32 + 1);
+    let from_funcs = funcs::extend_session(blackbox.core(), request, None).await;
+    let from_facade = blackbox.session_management().extend_session(request).await;
+    assert_same(&from_funcs, &from_facade);
+    assert!(matches!(from_facade, Err(Error::InvalidRequest(_))));
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn the_facade_works_against_the_sandbox() {
+    let sandbox = blackbox_sandbox::Sandbox::start().await.expect("sandbox");
+    let blackbox = Blackbox::builder()
+        .server_url(sandbox.base_url())
+        .token(sandbox.demo_token())
+        .build()
+        .expect("client");
+    let sessions = blackbox.session_management();
+    let list = sessions.list_sessions().await.expect("list");
+    let from_funcs = funcs::list_sessions(sessions.core(), None)
+        .await
+        .expect("list");
+    assert_eq!(list, from_funcs);
+    let session = sessions
+        .get_session(sandbox.demo_session_id())
+        .await
+        .expect("get");
+    assert!(session.data.expect("data").is_current);
+    sandbox.shutdown().await;
+}
+
+mod server {
+    //! A scripted HTTP/1.1 server on a real loopback socket: it records the exact
+    //! bytes of every request and answers with scripted bytes, in order (the last
+    //! answer repeats). Keep-alive connections are served until the client closes.
+
+    use std::sync::{Arc, Mutex};
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::{TcpListener, TcpStream};
+
+    /// One request as it arrived.
+    #[derive(Clone, Debug)]
+    pub struct Recorded {
+        /// Every byte of the request: head and body.
+        pub raw: Vec<u8>,
+        /// Header names lowercased, values as sent, sorted by name.
+        pub headers: Vec<(String, String)>,
+    }
+
+    impl Recorded {
+        pub fn header(&self, name: &str) -> Option<&str> {
+            self.headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        }
+    }
+
+    pub struct TestServer {
+        addr: std::net::SocketAddr,
+        requests: Arc<Mutex<Vec<Recorded>>>,
+        task: tokio::task::JoinHandle<()>,
+    }
+
+    impl TestServer {
+        pub async fn start(answers: Vec<Vec<u8>>) -> TestServer {
+            assert!(!answers.is_empty());
+            let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let addr = listener.local_addr().expect("addr");
+            let requests = Arc::new(Mutex::new(Vec::new()));
+            let answers = Arc::new(answers);
+            let recorded = requests.clone();
+            let task = tokio::spawn(async move {
+                while let Ok((stream, _)) = listener.accept().await {
+                    tokio::spawn(serve(stream, recorded.clone(), answers.clone()));
+                }
+            });
+            TestServer {
+                addr,
+                requests,
+                task,
+            }
+        }
+
+        pub fn url(&self) -> String {
+            format!("http://{}", self.addr)
+        }
+
+        pub fn requests(&self) -> Vec<Recorded> {
+            self.requests.lock().unwrap().clone()
+        }
+    }
+
+    impl Drop for TestServer {
+        fn drop(&mut self) {
+            self.task.abort();
+        }
+    }
+
+    async fn serve(
+        mut stream: TcpStream,
+        requests: Arc<Mutex<Vec<Recorded>>>,
+        answers: Arc<Vec<Vec<u8>>>,
+    ) {
+        let mut buffer = Vec::new();
+        loop {
+            let head_end = loop {
+                if let Some(at) = find(&buffer, b"\r\n\r\n") {
+                    break at + 4;
+                }
+                let mut chunk = [0u8; 4096];
+                match stream.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                }
+            };
+            let head = String::from_utf8(buffer[..head_end - 4].to_vec()).expect("ASCII head");
+            let mut headers: Vec<(String, String)> = head
+                .split("\r\n")
+                .skip(1)
+                .map(|line| {
+                    let (name, value) = line.split_once(':').expect("header line");
+                    (name.to_ascii_lowercase(), value.trim().to_owned())
+                })
+                .collect();
+            headers.sort();
+            let length: usize = headers
+                .iter()
+                .find(|(name, _)| name == "content-length")
+                .map_or(0, |(_, value)| value.parse().expect("content-length"));
+            while buffer.len() < head_end + length {
+                let mut chunk = [0u8; 4096];
+                match stream.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let raw: Vec<u8> = buffer.drain(..head_end + length).collect();
+            let index = {
+                let mut requests = requests.lock().unwrap();
+                requests.push(Recorded { raw, headers });
+                requests.len() - 1
+            };
+            let answer = &answers[index.min(answers.len() - 1)];
+            if stream.write_all(answer).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+        haystack
+            .windows(needle.len())
+            .position(|window| window == needle)
+    }
+
+    /// An answer with a JSON body and any extra header lines (`"name: value"`).
+    pub fn answer(status: &str, extra_headers: &[&str], body: &str) -> Vec<u8> {
+        let mut head = format!("HTTP/1.1 {status}\r\n");
+        for line in extra_headers {
+            head.push_str(line);
+            head.push_str("\r\n");
+        }
+        head.push_str(&format!(
+            "content-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        ));
+        let mut bytes = head.into_bytes();
+        bytes.extend_from_slice(body.as_bytes());
+        bytes
+    }
+
+    /// A 200 answer with a JSON body.
+    pub fn ok(body: &str) -> Vec<u8> {
+        answer("200 OK", &[], body)
+    }
+}
