@@ -134,6 +134,13 @@ impl BlackboxBuilder {
         self.map(|core| core.pool_max_idle_per_host(max))
     }
 
+    /// Offers only HTTP/1.1 in TLS ALPN even though HTTP/2 is compiled in.
+    #[cfg(all(feature = "http2", feature = "rustls"))]
+    #[cfg_attr(docsrs, doc(cfg(all(feature = "http2", feature = "rustls"))))]
+    pub fn http1_only(self, enabled: bool) -> Self {
+        self.map(|core| core.http1_only(enabled))
+    }
+
     /// Trusts the certificates of a PEM document in addition to the built-in roots.
     #[cfg(feature = "rustls")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
