@@ -5,9 +5,30 @@ use std::fmt;
 use http::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
-/// Headers whose values are credentials whatever the caller marked them.
+/// Name fragments of headers that carry credentials by convention
+/// (`x-api-key`, `x-auth-token`, `x-session-id`, `x-amz-security-token`, ...).
+const SECRET_NAME_PARTS: [&str; 8] = [
+    "auth",
+    "token",
+    "key",
+    "secret",
+    "cookie",
+    "session",
+    "password",
+    "signature",
+];
+
+/// Headers whose values are treated as credentials whatever the caller marked
+/// them: the standard ones, and any whose name says it holds a secret. A false
+/// positive only hides a value from debug output; a false negative leaks it.
 pub(crate) fn is_secret_header(name: &HeaderName) -> bool {
-    name == AUTHORIZATION || name == PROXY_AUTHORIZATION || name == COOKIE || name == SET_COOKIE
+    name == AUTHORIZATION
+        || name == PROXY_AUTHORIZATION
+        || name == COOKIE
+        || name == SET_COOKIE
+        || SECRET_NAME_PARTS
+            .iter()
+            .any(|part| name.as_str().contains(part))
 }
 
 /// Marks credential headers sensitive, so HTTP/2 HPACK never indexes them and
@@ -56,10 +77,29 @@ mod tests {
         let mut marked = HeaderValue::from_static("sentinel2");
         marked.set_sensitive(true);
         headers.insert("x-api-key", marked);
+        headers.insert("x-auth-token", HeaderValue::from_static("sentinel3"));
         let shown = format!("{:?}", DebugHeaders(&headers));
         assert_eq!(
             shown,
-            r#"{"authorization": ** redacted **, "x-trace": "abc", "x-api-key": ** redacted **}"#
+            r#"{"authorization": ** redacted **, "x-trace": "abc", "x-api-key": ** redacted **, "x-auth-token": ** redacted **}"#
         );
+    }
+
+    #[test]
+    fn credential_like_names_are_marked_sensitive() {
+        for name in [
+            "authorization",
+            "x-api-key",
+            "x-session-id",
+            "cookie",
+            "x-amz-security-token",
+        ] {
+            let mut value = HeaderValue::from_static("v");
+            mark_sensitive(&HeaderName::from_static(name), &mut value);
+            assert!(value.is_sensitive(), "{name}");
+        }
+        let mut value = HeaderValue::from_static("v");
+        mark_sensitive(&HeaderName::from_static("x-request-id"), &mut value);
+        assert!(!value.is_sensitive());
     }
 }
