@@ -1,0 +1,22 @@
+//! `list_sessions`: lists the caller's sessions.
+//!
+//! ```sh
+//! cargo run --example list_sessions
+//! ```
+//!
+//! Uses `BLACKBOX_SERVER_URL` and `BLACKBOX_BLACKBOX_AUTH_TOKEN`; without
+//! `BLACKBOX_SERVER_URL` it runs against an in-process sandbox.
+
+mod common;
+
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    common::run(async |blackbox| {
+        let result = blackbox.session_management().list_sessions().await?;
+        println!("{result:#?}");
+        Ok(())
+    })
+    .await
+}
