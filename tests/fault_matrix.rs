@@ -79,6 +79,9 @@ const BODY_LIMIT: usize = 64 * 1024;
 /// Timeouts and backoff of three attempts, a two-second Retry-After, and slack.
 const CELL_BOUND: Duration = Duration::from_secs(6);
 
+/// A fault's name, how to make it, and what each kind of operation must end with.
+type Row = (&'static str, fn() -> Fault, [Expect; 4]);
+
 /// One row per fault; the columns are GET, DELETE, POST, POST without body.
 /// Why the less obvious cells are what they are:
 /// - POSTs are never re-sent once they may have reached the server.
@@ -86,7 +89,7 @@ const CELL_BOUND: Duration = Duration::from_secs(6);
 ///   DELETE finds its session already revoked: 404 on the second attempt.
 /// - Operations without a JSON answer do not read the body's shape, so a 200
 ///   with invalid JSON or HTML is a success for them.
-fn table() -> Vec<(&'static str, fn() -> Fault, [Expect; 4])> {
+fn table() -> Vec<Row> {
     vec![
         (
             "408",
