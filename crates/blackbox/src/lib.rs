@@ -128,9 +128,10 @@ pub use blackbox_funcs::session_management as funcs;
 pub use blackbox_funcs::blackbox_core;
 pub use blackbox_funcs::blackbox_core::http;
 pub use blackbox_funcs::blackbox_core::{
-    ApiError, BlackboxCore, BlackboxCoreBuilder, Error, HookContext, Hooks, InvalidRequestError,
-    RequestOptions, ResponseValidationError, RetryConfig, SecretString, Server, TimeoutError,
-    TimeoutKind, TokenSource,
+    ApiError, BlackboxCore, BlackboxCoreBuilder, BodyTooLargeError, BoxError, BoxFuture, Error,
+    HookContext, Hooks, HttpClient, InvalidRequestError, Jitter, RawResponse, RequestOptions,
+    ResponseBody, ResponseValidationError, RetryConfig, SecretString, Server, ServerUrl, Sleeper,
+    TimeoutError, TimeoutKind, TokenSource, TransportError, TransportErrorKind,
 };
 /// The `uuid` crate, for [`Uuid`](uuid::Uuid) session ids.
 #[cfg(any(
