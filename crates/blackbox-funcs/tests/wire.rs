@@ -1,6 +1,16 @@
 //! The wire format of every operation, over a real loopback socket: the exact
 //! request each function sends, how spec-valid answers decode, and how error
 //! answers and invalid bodies surface.
+// Every operation is exercised: build with the default features.
+#![cfg(all(
+    feature = "list-sessions",
+    feature = "cleanup-expired-sessions",
+    feature = "revoke-all-sessions",
+    feature = "get-session-stats",
+    feature = "get-session",
+    feature = "revoke-session",
+    feature = "extend-session"
+))]
 
 use blackbox_funcs::models::{
     ApiResponseSessionInfo, ApiResponseSessionListResponse, ApiResponseSessionStats,

@@ -1,6 +1,16 @@
 //! The facade and the standalone functions give identical results: for every
 //! operation, the `Blackbox` method, its `*_with` sibling and the function of
 //! `blackbox::funcs` send the same bytes and return equal values or errors.
+// Every operation is exercised: build with the default features.
+#![cfg(all(
+    feature = "list-sessions",
+    feature = "cleanup-expired-sessions",
+    feature = "revoke-all-sessions",
+    feature = "get-session-stats",
+    feature = "get-session",
+    feature = "revoke-session",
+    feature = "extend-session"
+))]
 
 use std::fmt::Debug;
 
