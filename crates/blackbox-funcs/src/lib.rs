@@ -98,4 +98,13 @@ pub use blackbox_core::{BlackboxCore, Error, RequestOptions, RetryConfig, Secret
     feature = "revoke-session",
     feature = "extend-session"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "list-sessions",
+        feature = "get-session",
+        feature = "revoke-session",
+        feature = "extend-session"
+    )))
+)]
 pub use uuid;
