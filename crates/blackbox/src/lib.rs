@@ -114,6 +114,11 @@ mod builder;
 mod client;
 mod session_management;
 
+/// The workspace README's Rust examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
+
 pub use builder::BlackboxBuilder;
 pub use client::Blackbox;
 pub use session_management::SessionManagement;
@@ -140,4 +145,13 @@ pub use blackbox_funcs::blackbox_core::{
     feature = "revoke-session",
     feature = "extend-session"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "list-sessions",
+        feature = "get-session",
+        feature = "revoke-session",
+        feature = "extend-session"
+    )))
+)]
 pub use blackbox_funcs::uuid;
