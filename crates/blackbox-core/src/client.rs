@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderValue, Method};
 use tokio::time::Instant;
 
 use crate::error::{ApiError, BodyTooLargeError, TimeoutError, TimeoutKind};
@@ -79,6 +79,7 @@ pub(crate) struct Inner {
 
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
 const ANY: HeaderValue = HeaderValue::from_static("*/*");
+const ZERO: HeaderValue = HeaderValue::from_static("0");
 
 impl Inner {
     /// Refuses servers this client cannot or must not talk to.
@@ -245,6 +246,10 @@ impl BlackboxCore {
         );
         if request.body.is_some() {
             headers.insert(CONTENT_TYPE, APPLICATION_JSON);
+        } else if matches!(request.method, Method::POST | Method::PUT | Method::PATCH) {
+            // hyper omits the length of an empty body; some servers and proxies
+            // then answer 411 Length Required to a bodiless POST.
+            headers.insert(CONTENT_LENGTH, ZERO);
         }
         headers.insert(USER_AGENT, inner.user_agent.clone());
         if let Auth::Static(value) = &inner.auth {

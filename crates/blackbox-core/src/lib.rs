@@ -83,3 +83,7 @@ pub use transport::{HttpClient, ResponseBody, TransportError, TransportErrorKind
 
 /// Re-exported so users can name request/response types without adding `http`.
 pub use http;
+
+/// Re-exported so users can name [`bytes::Bytes`] (request bodies in hooks and
+/// custom transports) without adding `bytes`.
+pub use bytes;

@@ -131,6 +131,7 @@ pub use blackbox_funcs::session_management as funcs;
 
 /// The transport core (`blackbox-core`), for its less common types.
 pub use blackbox_funcs::blackbox_core;
+pub use blackbox_funcs::blackbox_core::bytes;
 pub use blackbox_funcs::blackbox_core::http;
 pub use blackbox_funcs::blackbox_core::{
     ApiError, BlackboxCore, BlackboxCoreBuilder, BodyTooLargeError, BoxError, BoxFuture, Error,
