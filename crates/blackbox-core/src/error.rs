@@ -316,20 +316,20 @@ pub struct ApiError {
     message: Option<String>,
 }
 
-/// The API's JSON envelope, read only for its `message`.
-#[derive(serde::Deserialize)]
-struct EnvelopeMessage {
-    #[serde(default)]
-    message: Option<String>,
-}
-
 impl ApiError {
     /// Builds an API error from a raw answer, reading the envelope's `message`
     /// when the body is JSON of that shape.
     pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
-        let message = serde_json::from_slice::<EnvelopeMessage>(&body)
-            .ok()
-            .and_then(|envelope| envelope.message);
+        // Through a `Value`, not a derived struct: only a JSON *object* is the
+        // envelope (a derived struct would also read `["text"]`), and a repeated
+        // key keeps its last value instead of failing the whole parse.
+        let message = match serde_json::from_slice::<serde_json::Value>(&body) {
+            Ok(serde_json::Value::Object(mut envelope)) => match envelope.remove("message") {
+                Some(serde_json::Value::String(message)) => Some(message),
+                _ => None,
+            },
+            _ => None,
+        };
         Self {
             status,
             headers,
@@ -371,18 +371,33 @@ impl fmt::Display for ApiError {
             write!(f, " {reason}")?;
         }
         if let Some(message) = &self.message {
-            // One line, bounded: a hostile or verbose server cannot flood a log line.
-            f.write_str(": ")?;
-            for character in message
+            // One line, bounded: a hostile or verbose server cannot flood or
+            // fake log lines.
+            let mut visible = message
                 .chars()
-                .filter(|character| !character.is_control())
+                .filter(|character| !is_unsafe_in_a_log_line(*character))
                 .take(200)
-            {
-                fmt::Write::write_char(f, character)?;
+                .peekable();
+            if visible.peek().is_some() {
+                f.write_str(": ")?;
+                for character in visible {
+                    fmt::Write::write_char(f, character)?;
+                }
             }
         }
         Ok(())
     }
+}
+
+/// Characters that would break a log line or disguise its text: control
+/// characters, Unicode line and paragraph separators, and bidirectional
+/// formatting characters.
+fn is_unsafe_in_a_log_line(character: char) -> bool {
+    character.is_control()
+        || matches!(
+            character,
+            '\u{2028}' | '\u{2029}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
 impl fmt::Debug for ApiError {
