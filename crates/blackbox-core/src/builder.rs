@@ -7,7 +7,7 @@ use std::time::Duration;
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::client::{BlackboxCore, Inner, Transport};
-use crate::headers::{DebugHeaders, mark_sensitive};
+use crate::headers::{DebugHeaders, insert_checked};
 use crate::hyper_client::{HyperClient, HyperSettings};
 use crate::retry::Sleeper;
 use crate::server::{Server, ServerUrl};
@@ -162,21 +162,13 @@ impl BlackboxCoreBuilder {
         N: TryInto<HeaderName>,
         V: TryInto<HeaderValue>,
     {
-        match (name.try_into(), value.try_into()) {
-            (Ok(name), Ok(mut value)) => {
-                mark_sensitive(&name, &mut value);
-                self.default_headers.insert(name, value);
-            }
-            (Err(_), _) => {
-                self.header_error
-                    .get_or_insert_with(|| "a default header name is invalid".to_owned());
-            }
-            (Ok(name), Err(_)) => {
-                self.header_error.get_or_insert_with(|| {
-                    format!("the value of default header `{name}` is invalid")
-                });
-            }
-        }
+        insert_checked(
+            &mut self.default_headers,
+            &mut self.header_error,
+            "default",
+            name,
+            value,
+        );
         self
     }
 

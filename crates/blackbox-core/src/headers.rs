@@ -39,6 +39,35 @@ pub(crate) fn mark_sensitive(name: &HeaderName, value: &mut HeaderValue) {
     }
 }
 
+/// Adds a caller's header to `headers`, marking credentials sensitive; a name
+/// or value that is not valid HTTP is recorded in `first_error` (the first one
+/// wins) so that builder chains stay infallible and the error surfaces, with
+/// the header's name but never its value, before anything is sent.
+pub(crate) fn insert_checked<N, V>(
+    headers: &mut HeaderMap,
+    first_error: &mut Option<String>,
+    kind: &str,
+    name: N,
+    value: V,
+) where
+    N: TryInto<HeaderName>,
+    V: TryInto<HeaderValue>,
+{
+    match (name.try_into(), value.try_into()) {
+        (Ok(name), Ok(mut value)) => {
+            mark_sensitive(&name, &mut value);
+            headers.insert(name, value);
+        }
+        (Err(_), _) => {
+            first_error.get_or_insert_with(|| format!("a {kind} header name is invalid"));
+        }
+        (Ok(name), Err(_)) => {
+            first_error
+                .get_or_insert_with(|| format!("the value of {kind} header `{name}` is invalid"));
+        }
+    }
+}
+
 /// `Debug` for a header map that prints secret values as `** redacted **`.
 pub(crate) struct DebugHeaders<'a>(pub(crate) &'a HeaderMap);
 

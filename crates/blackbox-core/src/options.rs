@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::headers::{DebugHeaders, mark_sensitive};
+use crate::headers::{DebugHeaders, insert_checked};
 use crate::{Error, RetryConfig};
 
 /// Options for one call, overriding the client's settings.
@@ -76,21 +76,13 @@ impl RequestOptions {
         N: TryInto<HeaderName>,
         V: TryInto<HeaderValue>,
     {
-        match (name.try_into(), value.try_into()) {
-            (Ok(name), Ok(mut value)) => {
-                mark_sensitive(&name, &mut value);
-                self.headers.insert(name, value);
-            }
-            (Err(_), _) => {
-                self.header_error
-                    .get_or_insert_with(|| "a per-call header name is invalid".to_owned());
-            }
-            (Ok(name), Err(_)) => {
-                self.header_error.get_or_insert_with(|| {
-                    format!("the value of per-call header `{name}` is invalid")
-                });
-            }
-        }
+        insert_checked(
+            &mut self.headers,
+            &mut self.header_error,
+            "per-call",
+            name,
+            value,
+        );
         self
     }
 
