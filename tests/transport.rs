@@ -704,3 +704,121 @@ async fn http2_is_negotiated_over_tls() {
     );
     sandbox.shutdown().await;
 }
+
+/// A custom transport: answers from a script and records what it was given.
+#[derive(Debug, Default)]
+struct ScriptedTransport {
+    seen: Mutex<Vec<String>>,
+    failures_left: AtomicU32,
+}
+
+impl blackbox_core::HttpClient for ScriptedTransport {
+    fn send(
+        &self,
+        request: blackbox_core::http::Request<bytes::Bytes>,
+    ) -> BoxFuture<
+        '_,
+        Result<
+            blackbox_core::http::Response<blackbox_core::ResponseBody>,
+            blackbox_core::TransportError,
+        >,
+    > {
+        Box::pin(async move {
+            self.seen
+                .lock()
+                .unwrap()
+                .push(format!("{} {}", request.method(), request.uri()));
+            if self.failures_left.load(Ordering::SeqCst) > 0 {
+                self.failures_left.fetch_sub(1, Ordering::SeqCst);
+                return Err(blackbox_core::TransportError::connect(
+                    "no route (scripted)",
+                ));
+            }
+            let response = blackbox_core::http::Response::builder()
+                .status(200)
+                .body(blackbox_core::ResponseBody::from_bytes(OK_JSON))
+                .expect("a valid response");
+            Ok(response)
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_custom_http_client_gets_absolute_requests_and_its_errors_keep_their_meaning() {
+    let transport = Arc::new(ScriptedTransport::default());
+    transport.failures_left.store(1, Ordering::SeqCst);
+    #[derive(Debug)]
+    struct Shared(Arc<ScriptedTransport>);
+    impl blackbox_core::HttpClient for Shared {
+        fn send(
+            &self,
+            request: blackbox_core::http::Request<bytes::Bytes>,
+        ) -> BoxFuture<
+            '_,
+            Result<
+                blackbox_core::http::Response<blackbox_core::ResponseBody>,
+                blackbox_core::TransportError,
+            >,
+        > {
+            self.0.send(request)
+        }
+    }
+    // A non-loopback https URL: the custom transport decides how to reach it.
+    let core = BlackboxCore::builder()
+        .server_url("https://api.example.com/base")
+        .token("test-token")
+        .retry(quick_retries())
+        .http_client(Shared(Arc::clone(&transport)))
+        .build()
+        .unwrap();
+    let response = core.execute(stats_request(), None).await.unwrap();
+    assert_eq!(response.body(), OK_JSON.as_bytes());
+    // The scripted connect failure was retried, as connect failures are.
+    assert_eq!(
+        *transport.seen.lock().unwrap(),
+        vec![
+            "GET https://api.example.com/base/api/v0/sessions/stats",
+            "GET https://api.example.com/base/api/v0/sessions/stats"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn connect_timeout_fires_when_the_server_never_accepts() {
+    // A listener with a backlog of one that never accepts: once its queue is
+    // full, the kernel drops further SYNs and a new connect hangs.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let address = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..8 {
+        match tokio::time::timeout(
+            Duration::from_millis(100),
+            tokio::net::TcpStream::connect(address),
+        )
+        .await
+        {
+            Ok(Ok(stream)) => fillers.push(stream),
+            _ => break,
+        }
+    }
+    let core = BlackboxCore::builder()
+        .server_url(format!("http://{address}"))
+        .connect_timeout(Some(Duration::from_millis(300)))
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = core.execute(stats_request(), None).await.unwrap_err();
+    match &error {
+        Error::Timeout(timeout) => {
+            assert_eq!(timeout.kind(), TimeoutKind::Connect);
+            assert_eq!(timeout.limit(), Some(Duration::from_millis(300)));
+        }
+        other => panic!("expected a connect timeout, got {other:?}"),
+    }
+    assert!(!error.request_may_have_reached_server());
+    assert!(started.elapsed() < Duration::from_secs(5));
+    drop((listener, fillers));
+}

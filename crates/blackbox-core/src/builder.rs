@@ -344,7 +344,7 @@ impl BlackboxCoreBuilder {
         })?;
         let transport = match self.http_client {
             Some(client) => Transport::Custom(client),
-            None => Transport::Hyper(HyperClient::new(&self.hyper)?),
+            None => Transport::Hyper(HyperClient::new(&self.hyper)?, self.hyper.connect_timeout),
         };
         let inner = Inner {
             server,

@@ -14,6 +14,7 @@ use crate::error::{ApiError, BodyTooLargeError, TimeoutError, TimeoutKind};
 use crate::headers::DebugHeaders;
 use crate::hooks::HookContext;
 use crate::hyper_client::HyperClient;
+use crate::options::CallSettings;
 use crate::retry::{Sleeper, is_retryable_status, parse_retry_after};
 use crate::server::ServerUrl;
 use crate::token::Auth;
@@ -57,7 +58,8 @@ pub struct BlackboxCore {
 // a pointer chase to every call.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Transport {
-    Hyper(HyperClient),
+    /// The built-in client and its connect timeout (for error messages).
+    Hyper(HyperClient, Option<Duration>),
     Custom(Arc<dyn HttpClient>),
 }
 
@@ -95,7 +97,7 @@ impl Inner {
             ));
         }
         #[cfg(not(feature = "rustls"))]
-        if server.is_https() && matches!(self.transport, Transport::Hyper(_)) {
+        if server.is_https() && matches!(self.transport, Transport::Hyper(..)) {
             return Err(Error::invalid_request(
                 "https needs TLS support: enable the `ring` or `aws-lc-rs` feature of blackbox-core",
             ));
@@ -159,15 +161,18 @@ impl BlackboxCore {
         }
         let uri = server.join(&request.path)?;
         let headers = self.base_headers(&request, options);
-        let retry = options
-            .and_then(|options| options.retries.as_ref())
-            .unwrap_or(&inner.retry);
-        let attempt_timeout = options
-            .and_then(|options| options.attempt_timeout)
-            .unwrap_or(inner.attempt_timeout);
-        let operation_timeout = options
-            .and_then(|options| options.operation_timeout)
-            .unwrap_or(inner.operation_timeout);
+        let CallSettings {
+            retry,
+            attempt_timeout,
+            operation_timeout,
+        } = CallSettings::merge(
+            options,
+            CallSettings {
+                retry: &inner.retry,
+                attempt_timeout: inner.attempt_timeout,
+                operation_timeout: inner.operation_timeout,
+            },
+        );
         let operation_deadline = operation_timeout.map(|timeout| started + timeout);
         let may_repeat = request.method.is_idempotent() || retry.get_retry_non_idempotent();
         let body = request.body.unwrap_or_default();
@@ -355,7 +360,7 @@ impl BlackboxCore {
     async fn exchange(&self, request: http::Request<Bytes>) -> AttemptResult {
         let inner = &*self.inner;
         let sent = match &inner.transport {
-            Transport::Hyper(client) => client.send(request).await,
+            Transport::Hyper(client, _) => client.send(request).await,
             Transport::Custom(client) => client.send(request).await,
         };
         let response = sent.map_err(|error| {
@@ -365,7 +370,10 @@ impl BlackboxCore {
                 TransportErrorKind::Tls => Error::Tls(source),
                 TransportErrorKind::ConnectTimeout => Error::Timeout(TimeoutError {
                     kind: TimeoutKind::Connect,
-                    limit: None,
+                    limit: match &inner.transport {
+                        Transport::Hyper(_, connect_timeout) => *connect_timeout,
+                        Transport::Custom(_) => None,
+                    },
                 }),
                 TransportErrorKind::Other => Error::Transport(source),
             }
@@ -442,7 +450,7 @@ impl fmt::Debug for BlackboxCore {
             .field(
                 "transport",
                 &match &inner.transport {
-                    Transport::Hyper(client) => client as &dyn fmt::Debug,
+                    Transport::Hyper(client, _) => client as &dyn fmt::Debug,
                     Transport::Custom(client) => client as &dyn fmt::Debug,
                 },
             )

@@ -94,6 +94,31 @@ impl RequestOptions {
     }
 }
 
+/// The settings one call runs with, after the merge rule.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct CallSettings<'a> {
+    pub(crate) retry: &'a RetryConfig,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) operation_timeout: Option<Duration>,
+}
+
+impl<'a> CallSettings<'a> {
+    /// The merge rule: what the call sets wins, what it leaves unset inherits
+    /// the client's value. (Headers are merged where they are built.)
+    pub(crate) fn merge(options: Option<&'a RequestOptions>, client: CallSettings<'a>) -> Self {
+        let Some(options) = options else {
+            return client;
+        };
+        Self {
+            retry: options.retries.as_ref().unwrap_or(client.retry),
+            attempt_timeout: options.attempt_timeout.unwrap_or(client.attempt_timeout),
+            operation_timeout: options
+                .operation_timeout
+                .unwrap_or(client.operation_timeout),
+        }
+    }
+}
+
 impl fmt::Debug for RequestOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RequestOptions")
@@ -121,6 +146,39 @@ mod tests {
         let options = RequestOptions::new().header("bad name", "v");
         assert!(options.check().is_err());
         assert!(RequestOptions::new().header("x-ok", "fine").check().is_ok());
+    }
+
+    #[test]
+    fn unset_options_inherit_and_set_ones_win() {
+        let client_retry = RetryConfig::default();
+        let client = CallSettings {
+            retry: &client_retry,
+            attempt_timeout: Some(Duration::from_secs(30)),
+            operation_timeout: None,
+        };
+        assert_eq!(CallSettings::merge(None, client), client);
+        assert_eq!(
+            CallSettings::merge(Some(&RequestOptions::new()), client),
+            client
+        );
+
+        let options = RequestOptions::new()
+            .retries(RetryConfig::disabled())
+            .attempt_timeout(None)
+            .operation_timeout(Some(Duration::from_secs(5)));
+        let merged = CallSettings::merge(Some(&options), client);
+        assert_eq!(merged.retry, &RetryConfig::disabled());
+        assert_eq!(
+            merged.attempt_timeout, None,
+            "None disables the client's timeout"
+        );
+        assert_eq!(merged.operation_timeout, Some(Duration::from_secs(5)));
+
+        let only_attempt = RequestOptions::new().attempt_timeout(Some(Duration::from_secs(1)));
+        let merged = CallSettings::merge(Some(&only_attempt), client);
+        assert_eq!(merged.retry, &client_retry);
+        assert_eq!(merged.attempt_timeout, Some(Duration::from_secs(1)));
+        assert_eq!(merged.operation_timeout, None);
     }
 
     #[test]
