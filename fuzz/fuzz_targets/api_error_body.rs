@@ -1,6 +1,8 @@
 //! Error-body parsing: `ApiError::new` with the input as the body of a 4xx/5xx
 //! (the first byte picks the status), then `Display` and `Debug`.
 #![no_main]
+// `fuzz_target!` expands to an `unsafe(no_mangle)` entry point, so this file
+// cannot forbid unsafe code; it writes none itself.
 
 use blackbox::ApiError;
 use blackbox::http::{HeaderMap, StatusCode};

@@ -1,6 +1,8 @@
 //! `get_session`'s and `extend_session`'s decoder: `ApiResponse_SessionInfo`
 //! and a bare `SessionInfo`.
 #![no_main]
+// `fuzz_target!` expands to an `unsafe(no_mangle)` entry point, so this file
+// cannot forbid unsafe code; it writes none itself.
 
 use blackbox::models::{ApiResponseSessionInfo, SessionInfo};
 use blackbox_fuzz::check_decode;

@@ -1,4 +1,5 @@
 //! Checks shared by the fuzz targets: what the SDK does with a response body.
+#![forbid(unsafe_code)]
 
 use std::fmt::Debug;
 
