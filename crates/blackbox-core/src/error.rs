@@ -320,16 +320,9 @@ impl ApiError {
     /// Builds an API error from a raw answer, reading the envelope's `message`
     /// when the body is JSON of that shape.
     pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
-        // Through a `Value`, not a derived struct: only a JSON *object* is the
-        // envelope (a derived struct would also read `["text"]`), and a repeated
-        // key keeps its last value instead of failing the whole parse.
-        let message = match serde_json::from_slice::<serde_json::Value>(&body) {
-            Ok(serde_json::Value::Object(mut envelope)) => match envelope.remove("message") {
-                Some(serde_json::Value::String(message)) => Some(message),
-                _ => None,
-            },
-            _ => None,
-        };
+        let message = serde_json::from_slice::<EnvelopeMessage>(&body)
+            .ok()
+            .and_then(|envelope| envelope.0);
         Self {
             status,
             headers,
@@ -386,6 +379,110 @@ impl fmt::Display for ApiError {
             }
         }
         Ok(())
+    }
+}
+
+/// The `message` of the API's envelope, read without building a JSON tree.
+///
+/// Only a JSON *object* is an envelope (a derived struct would also accept
+/// `["text"]`); a repeated `message` keeps its last value (a derived struct
+/// would fail); a `message` that is not a string counts as absent.
+struct EnvelopeMessage(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for EnvelopeMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = EnvelopeMessage;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a JSON object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnvelopeMessage, A::Error> {
+                let mut message = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key == "message" {
+                        message = map.next_value::<StringOrOther>()?.0;
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(EnvelopeMessage(message))
+            }
+        }
+
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// A JSON value kept when it is a string and skipped otherwise.
+struct StringOrOther(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for StringOrOther {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AnyVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for AnyVisitor {
+            type Value = StringOrOther;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("any JSON value")
+            }
+
+            fn visit_str<E>(self, text: &str) -> Result<StringOrOther, E> {
+                Ok(StringOrOther(Some(text.to_owned())))
+            }
+
+            fn visit_string<E>(self, text: String) -> Result<StringOrOther, E> {
+                Ok(StringOrOther(Some(text)))
+            }
+
+            fn visit_bool<E>(self, _: bool) -> Result<StringOrOther, E> {
+                Ok(StringOrOther(None))
+            }
+
+            fn visit_i64<E>(self, _: i64) -> Result<StringOrOther, E> {
+                Ok(StringOrOther(None))
+            }
+
+            fn visit_u64<E>(self, _: u64) -> Result<StringOrOther, E> {
+                Ok(StringOrOther(None))
+            }
+
+            fn visit_f64<E>(self, _: f64) -> Result<StringOrOther, E> {
+                Ok(StringOrOther(None))
+            }
+
+            fn visit_unit<E>(self) -> Result<StringOrOther, E> {
+                Ok(StringOrOther(None))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<StringOrOther, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(StringOrOther(None))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StringOrOther, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(StringOrOther(None))
+            }
+        }
+
+        deserializer.deserialize_any(AnyVisitor)
     }
 }
 
@@ -516,6 +613,36 @@ mod tests {
             error.to_string(),
             "API error 404 Not Found: Session not found"
         );
+    }
+
+    #[test]
+    fn only_an_object_with_a_string_message_has_a_message() {
+        let message = |body: &'static str| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                HeaderMap::new(),
+                Bytes::from_static(body.as_bytes()),
+            )
+            .message()
+            .map(str::to_owned)
+        };
+        assert_eq!(
+            message(r#"{"message":"a","message":"b"}"#),
+            Some("b".into())
+        );
+        assert_eq!(message(r#"{"message":"a","message":7}"#), None);
+        assert_eq!(
+            message(r#"{"data":{"message":"x"},"message":"ok","x":[1,{"m":2}]}"#),
+            Some("ok".into())
+        );
+        assert_eq!(
+            message(r#"{"message":"esc\u00e9\n"}"#),
+            Some("esc\u{e9}\n".into())
+        );
+        assert_eq!(message(r#"["text"]"#), None);
+        assert_eq!(message(r#"{"message":null}"#), None);
+        assert_eq!(message(r#"{"message":{"nested":"x"}}"#), None);
+        assert_eq!(message(r#"{"message":"x""#), None, "truncated JSON");
     }
 
     #[test]
