@@ -95,10 +95,10 @@ async fn post_with_body_sends_content_type_length_and_compact_json() {
     let expected = format!(
         "POST /prefix/api/v0/sessions/5f0c7c2e-8a4b-4a53-9b5e-0d6f7c1f2a3b/extend HTTP/1.1\r\n\
          accept: application/json\r\n\
-         content-type: application/json\r\n\
          user-agent: blackbox-rs/{} my-app/1.2\r\n\
          authorization: Bearer test-token\r\n\
          x-tenant: other\r\n\
+         content-type: application/json\r\n\
          x-request-id: 42\r\n\
          host: {}\r\n\
          content-length: 22\r\n\r\n\

@@ -346,11 +346,13 @@ impl BlackboxCoreBuilder {
             Some(client) => Transport::Custom(client),
             None => Transport::Hyper(HyperClient::new(&self.hyper)?, self.hyper.connect_timeout),
         };
+        let (json_headers, any_headers) =
+            Inner::base_headers(&self.auth, user_agent, &self.default_headers);
         let inner = Inner {
             server,
             auth: self.auth,
-            user_agent,
-            default_headers: self.default_headers,
+            json_headers,
+            any_headers,
             retry: self.retry,
             attempt_timeout: self.attempt_timeout,
             operation_timeout: self.operation_timeout,

@@ -66,8 +66,10 @@ pub(crate) enum Transport {
 pub(crate) struct Inner {
     pub(crate) server: ServerUrl,
     pub(crate) auth: Auth,
-    pub(crate) user_agent: HeaderValue,
-    pub(crate) default_headers: HeaderMap,
+    /// The headers every call starts from, built once: `Accept`, `User-Agent`,
+    /// a static `Authorization`, the default headers. One map per `Accept`.
+    pub(crate) json_headers: HeaderMap,
+    pub(crate) any_headers: HeaderMap,
     pub(crate) retry: RetryConfig,
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) operation_timeout: Option<Duration>,
@@ -84,6 +86,29 @@ const ANY: HeaderValue = HeaderValue::from_static("*/*");
 const ZERO: HeaderValue = HeaderValue::from_static("0");
 
 impl Inner {
+    /// The two starting header maps (JSON answers, any answer), in wire order.
+    pub(crate) fn base_headers(
+        auth: &Auth,
+        user_agent: HeaderValue,
+        default_headers: &HeaderMap,
+    ) -> (HeaderMap, HeaderMap) {
+        let mut json = HeaderMap::with_capacity(3 + default_headers.len());
+        json.insert(ACCEPT, APPLICATION_JSON);
+        json.insert(USER_AGENT, user_agent);
+        if let Auth::Static(value) = auth {
+            json.insert(AUTHORIZATION, value.clone());
+        }
+        for (name, value) in default_headers {
+            json.insert(name, value.clone());
+        }
+        let mut any = json.clone();
+        // Unless the caller chose its own `Accept` among the defaults.
+        if !default_headers.contains_key(ACCEPT) {
+            any.insert(ACCEPT, ANY);
+        }
+        (json, any)
+    }
+
     /// Refuses servers this client cannot or must not talk to.
     pub(crate) fn check_server(&self, server: &ServerUrl) -> Result<(), Error> {
         if !server.is_https()
@@ -141,7 +166,7 @@ impl BlackboxCore {
     /// backoff and `Retry-After`).
     pub async fn execute(
         &self,
-        request: OperationRequest,
+        mut request: OperationRequest,
         options: Option<&RequestOptions>,
     ) -> Result<RawResponse, Error> {
         let inner = &*self.inner;
@@ -159,8 +184,8 @@ impl BlackboxCore {
         if let Some(options) = options {
             options.check()?;
         }
-        let uri = server.join(&request.path)?;
-        let headers = self.base_headers(&request, options);
+        // The path moves into the URI; the request keeps the rest.
+        let uri = server.join(std::mem::take(&mut request.path))?;
         let CallSettings {
             retry,
             attempt_timeout,
@@ -175,7 +200,7 @@ impl BlackboxCore {
         );
         let operation_deadline = operation_timeout.map(|timeout| started + timeout);
         let may_repeat = request.method.is_idempotent() || retry.get_retry_non_idempotent();
-        let body = request.body.unwrap_or_default();
+        let body = request.body.clone().unwrap_or_default();
 
         let mut attempt = 1;
         loop {
@@ -185,11 +210,19 @@ impl BlackboxCore {
                 method: &request.method,
                 uri: &uri,
             };
+            let headers = self.attempt_headers(&request, options);
+            // The first attempt starts now; reading the clock again would be waste.
+            let attempt_started = if attempt == 1 {
+                started
+            } else {
+                Instant::now()
+            };
             let result = self
                 .attempt(
                     &context,
-                    &headers,
+                    headers,
                     &body,
+                    attempt_started,
                     attempt_timeout,
                     operation_deadline,
                     operation_timeout,
@@ -221,47 +254,33 @@ impl BlackboxCore {
                 return Err(error);
             }
             if inner.debug {
-                eprintln!(
-                    "blackbox: {} attempt {attempt} failed ({error}); retrying in {delay:?}",
-                    request.operation_id
-                );
+                log_retry(&context, &error, delay);
             }
             self.sleep(delay).await;
             attempt += 1;
         }
     }
 
-    /// Headers shared by every attempt of one call; `Authorization` is added per
-    /// attempt because a token source may rotate it.
-    fn base_headers(
+    /// The headers of one attempt: the prebuilt base, the body's headers, the
+    /// call's own headers. (`Authorization` from a token source is added in
+    /// the attempt, as it may rotate.)
+    fn attempt_headers(
         &self,
         request: &OperationRequest,
         options: Option<&RequestOptions>,
     ) -> HeaderMap {
         let inner = &*self.inner;
-        let extra = options.map_or(0, |options| options.headers.len());
-        let mut headers = HeaderMap::with_capacity(5 + inner.default_headers.len() + extra);
-        headers.insert(
-            ACCEPT,
-            if request.expects_json {
-                APPLICATION_JSON
-            } else {
-                ANY
-            },
-        );
+        let mut headers = if request.expects_json {
+            inner.json_headers.clone()
+        } else {
+            inner.any_headers.clone()
+        };
         if request.body.is_some() {
             headers.insert(CONTENT_TYPE, APPLICATION_JSON);
         } else if matches!(request.method, Method::POST | Method::PUT | Method::PATCH) {
             // hyper omits the length of an empty body; some servers and proxies
             // then answer 411 Length Required to a bodiless POST.
             headers.insert(CONTENT_LENGTH, ZERO);
-        }
-        headers.insert(USER_AGENT, inner.user_agent.clone());
-        if let Auth::Static(value) = &inner.auth {
-            headers.insert(AUTHORIZATION, value.clone());
-        }
-        for (name, value) in &inner.default_headers {
-            headers.insert(name, value.clone());
         }
         if let Some(options) = options {
             for (name, value) in &options.headers {
@@ -273,11 +292,13 @@ impl BlackboxCore {
 
     /// One attempt: hooks, send, read the body within the limit, all under the
     /// attempt's deadline.
+    #[allow(clippy::too_many_arguments)] // private; a struct would only rename them
     async fn attempt(
         &self,
         context: &HookContext<'_>,
-        headers: &HeaderMap,
+        headers: HeaderMap,
         body: &Bytes,
+        attempt_started: Instant,
         attempt_timeout: Option<Duration>,
         operation_deadline: Option<Instant>,
         operation_timeout: Option<Duration>,
@@ -286,7 +307,7 @@ impl BlackboxCore {
         let mut request = http::Request::new(body.clone());
         *request.method_mut() = context.method.clone();
         *request.uri_mut() = context.uri.clone();
-        *request.headers_mut() = headers.clone();
+        *request.headers_mut() = headers;
         if let Auth::Source(_) = inner.auth
             && let Some(value) = inner.auth.header().await?
         {
@@ -297,17 +318,10 @@ impl BlackboxCore {
                 .map_err(Error::Hook)?;
         }
         if inner.debug {
-            eprintln!(
-                "blackbox: {} attempt {}: {} {} {:?}",
-                context.operation_id,
-                context.attempt,
-                request.method(),
-                request.uri(),
-                DebugHeaders(request.headers())
-            );
+            log_request(context, &request);
         }
 
-        let attempt_deadline = attempt_timeout.map(|timeout| Instant::now() + timeout);
+        let attempt_deadline = attempt_timeout.map(|timeout| attempt_started + timeout);
         // One timer per attempt, at whichever deadline comes first.
         let (deadline, kind, limit) = match (attempt_deadline, operation_deadline) {
             (Some(attempt), Some(operation)) if operation < attempt => {
@@ -317,7 +331,7 @@ impl BlackboxCore {
             (None, Some(operation)) => (Some(operation), TimeoutKind::Operation, operation_timeout),
             (None, None) => (None, TimeoutKind::Attempt, None),
         };
-        let exchange = self.exchange(request);
+        let exchange = Box::pin(self.exchange(request));
         let result = match deadline {
             Some(deadline) => match tokio::time::timeout_at(deadline, exchange).await {
                 Ok(result) => result,
@@ -326,20 +340,7 @@ impl BlackboxCore {
             None => exchange.await,
         };
         if inner.debug {
-            match &result {
-                Ok(response) => eprintln!(
-                    "blackbox: {} attempt {}: {} ({} bytes) {:?}",
-                    context.operation_id,
-                    context.attempt,
-                    response.status,
-                    response.body.len(),
-                    DebugHeaders(&response.headers)
-                ),
-                Err(error) => eprintln!(
-                    "blackbox: {} attempt {}: error: {error}",
-                    context.operation_id, context.attempt
-                ),
-            }
+            log_outcome(context, &result);
         }
         let response = result?;
         for hook in &inner.hooks {
@@ -379,21 +380,16 @@ impl BlackboxCore {
             }
         })?;
         let (parts, body) = response.into_parts();
-        let declared_length = parts
-            .headers
-            .get(CONTENT_LENGTH)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.parse::<u64>().ok());
-        let body = body
-            .collect_limited(inner.max_body_size, declared_length)
-            .await
-            .map_err(|error| match error {
-                CollectError::TooLarge => Error::BodyTooLarge(BodyTooLargeError {
-                    status: parts.status,
-                    limit: inner.max_body_size,
-                }),
-                CollectError::Transport(source) => Error::Transport(source),
-            })?;
+        let body =
+            body.collect_limited(inner.max_body_size)
+                .await
+                .map_err(|error| match error {
+                    CollectError::TooLarge => Error::BodyTooLarge(BodyTooLargeError {
+                        status: parts.status,
+                        limit: inner.max_body_size,
+                    }),
+                    CollectError::Transport(source) => Error::Transport(source),
+                })?;
         Ok(RawResponse {
             status: parts.status,
             version: parts.version,
@@ -408,6 +404,50 @@ impl BlackboxCore {
             None => tokio::time::sleep(delay).await,
         }
     }
+}
+
+// The debug log lives in cold, out-of-line functions: the formatting code stays
+// off the hot path and is compiled once, not into every call's state machine.
+
+#[cold]
+#[inline(never)]
+fn log_request(context: &HookContext<'_>, request: &http::Request<Bytes>) {
+    eprintln!(
+        "blackbox: {} attempt {}: {} {} {:?}",
+        context.operation_id,
+        context.attempt,
+        request.method(),
+        request.uri(),
+        DebugHeaders(request.headers())
+    );
+}
+
+#[cold]
+#[inline(never)]
+fn log_outcome(context: &HookContext<'_>, result: &AttemptResult) {
+    match result {
+        Ok(response) => eprintln!(
+            "blackbox: {} attempt {}: {} ({} bytes) {:?}",
+            context.operation_id,
+            context.attempt,
+            response.status,
+            response.body.len(),
+            DebugHeaders(&response.headers)
+        ),
+        Err(error) => eprintln!(
+            "blackbox: {} attempt {}: error: {error}",
+            context.operation_id, context.attempt
+        ),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn log_retry(context: &HookContext<'_>, error: &Error, delay: Duration) {
+    eprintln!(
+        "blackbox: {} attempt {} failed ({error}); retrying in {delay:?}",
+        context.operation_id, context.attempt
+    );
 }
 
 /// Whether an attempt's failure is worth another attempt. Failures where the
@@ -440,8 +480,7 @@ impl fmt::Debug for BlackboxCore {
         f.debug_struct("BlackboxCore")
             .field("server", &inner.server)
             .field("auth", &inner.auth)
-            .field("user_agent", &inner.user_agent)
-            .field("default_headers", &DebugHeaders(&inner.default_headers))
+            .field("headers", &DebugHeaders(&inner.json_headers))
             .field("retry", &inner.retry)
             .field("attempt_timeout", &inner.attempt_timeout)
             .field("operation_timeout", &inner.operation_timeout)

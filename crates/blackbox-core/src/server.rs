@@ -1,7 +1,10 @@
 //! Server selection and URL joining.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
+
+use bytes::Bytes;
 
 use http::Uri;
 use http::uri::{Authority, PathAndQuery, Scheme};
@@ -129,22 +132,31 @@ impl ServerUrl {
         self.loopback
     }
 
-    /// The full URI of an operation path (which must start with `/`).
-    pub fn join(&self, path: &str) -> Result<Uri, Error> {
-        let mut full = String::with_capacity(self.prefix.len() + path.len());
-        full.push_str(&self.prefix);
-        full.push_str(path);
-        let path_and_query = PathAndQuery::try_from(full).map_err(|source| {
+    /// The full URI of an operation path (which must start with `/`). Without a
+    /// path prefix the path's own buffer is used, so a call builds its URL once.
+    pub fn join(&self, path: impl Into<Cow<'static, str>>) -> Result<Uri, Error> {
+        let path = path.into();
+        let bytes = if self.prefix.is_empty() {
+            match path {
+                Cow::Borrowed(path) => Bytes::from_static(path.as_bytes()),
+                Cow::Owned(path) => Bytes::from(path),
+            }
+        } else {
+            let mut full = String::with_capacity(self.prefix.len() + path.len());
+            full.push_str(&self.prefix);
+            full.push_str(&path);
+            Bytes::from(full)
+        };
+        let path_and_query = PathAndQuery::from_maybe_shared(bytes).map_err(|source| {
             Error::invalid_request_with_source("operation path is not a valid URL path", source)
         })?;
-        Uri::builder()
-            .scheme(self.scheme.clone())
-            .authority(self.authority.clone())
-            .path_and_query(path_and_query)
-            .build()
-            .map_err(|source| {
-                Error::invalid_request_with_source("cannot build request URL", source)
-            })
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(self.scheme.clone());
+        parts.authority = Some(self.authority.clone());
+        parts.path_and_query = Some(path_and_query);
+        Uri::from_parts(parts).map_err(|source| {
+            Error::invalid_request_with_source("cannot build request URL", source)
+        })
     }
 }
 
@@ -177,7 +189,7 @@ mod tests {
     fn joined(base: &str, path: &str) -> String {
         ServerUrl::parse(base)
             .expect("valid base")
-            .join(path)
+            .join(path.to_owned())
             .expect("valid join")
             .to_string()
     }

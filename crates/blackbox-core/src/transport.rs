@@ -71,6 +71,16 @@ impl ResponseBody {
         }
     }
 
+    /// The exact length, when the transport knows it (e.g. from `Content-Length`).
+    fn exact_length(&self) -> Option<u64> {
+        use http_body::Body;
+        match &self.inner {
+            BodyInner::Hyper(body) => body.size_hint().exact(),
+            BodyInner::Full(bytes) => Some(bytes.as_ref().map_or(0, |bytes| bytes.len() as u64)),
+            BodyInner::Boxed(body) => body.size_hint().exact(),
+        }
+    }
+
     /// The next chunk of data; trailers are skipped.
     async fn next_chunk(&mut self) -> Option<Result<Bytes, BoxError>> {
         loop {
@@ -92,11 +102,8 @@ impl ResponseBody {
 
     /// Reads the whole body, failing as soon as it would exceed `limit` bytes, so
     /// an oversized answer costs at most `limit` bytes of memory.
-    pub(crate) async fn collect_limited(
-        mut self,
-        limit: usize,
-        size_hint: Option<u64>,
-    ) -> Result<Bytes, CollectError> {
+    pub(crate) async fn collect_limited(mut self, limit: usize) -> Result<Bytes, CollectError> {
+        let size_hint = self.exact_length();
         if size_hint.is_some_and(|declared| declared > limit as u64) {
             return Err(CollectError::TooLarge);
         }
@@ -257,29 +264,50 @@ pub(crate) fn find_cause<'a, T: StdError + 'static>(
 mod tests {
     use super::*;
 
-    fn collect(body: ResponseBody, limit: usize, hint: Option<u64>) -> Result<Bytes, CollectError> {
+    fn collect(body: ResponseBody, limit: usize) -> Result<Bytes, CollectError> {
         tokio::runtime::Builder::new_current_thread()
             .build()
             .expect("runtime")
-            .block_on(body.collect_limited(limit, hint))
+            .block_on(body.collect_limited(limit))
+    }
+
+    /// A body that declares its length but has not sent it.
+    struct Declared(u64);
+
+    impl http_body::Body for Declared {
+        type Data = Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            self: Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+            std::task::Poll::Ready(None)
+        }
+
+        fn size_hint(&self) -> http_body::SizeHint {
+            http_body::SizeHint::with_exact(self.0)
+        }
     }
 
     #[test]
     fn collects_under_the_limit_and_refuses_over_it() {
         let body = ResponseBody::from_bytes("hello");
-        assert_eq!(collect(body, 5, None).ok(), Some(Bytes::from("hello")));
+        assert_eq!(collect(body, 5).ok(), Some(Bytes::from("hello")));
         assert!(matches!(
-            collect(ResponseBody::from_bytes("hello!"), 5, None),
+            collect(ResponseBody::from_bytes("hello!"), 5),
             Err(CollectError::TooLarge)
         ));
+        // A declared length over the limit fails before anything is read.
         assert!(matches!(
-            collect(ResponseBody::empty(), 5, Some(6)),
+            collect(ResponseBody::from_body(Declared(6)), 5),
             Err(CollectError::TooLarge)
         ));
         assert_eq!(
-            collect(ResponseBody::empty(), 0, None).ok(),
+            collect(ResponseBody::from_body(Declared(5)), 5).ok(),
             Some(Bytes::new())
         );
+        assert_eq!(collect(ResponseBody::empty(), 0).ok(), Some(Bytes::new()));
     }
 
     #[test]

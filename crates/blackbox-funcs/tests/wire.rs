@@ -258,8 +258,8 @@ async fn cleanup_expired_sessions_sends_post_with_empty_body_and_no_content_type
         String::from_utf8_lossy(&request.raw),
         format!(
             "POST /api/v0/sessions/cleanup HTTP/1.1\r\naccept: */*\r\n\
-             content-length: 0\r\nuser-agent: blackbox-rs/0.1.0\r\nauthorization: Bearer {TOKEN}\r\n\
-             host: 127.0.0.1:{}\r\n\r\n",
+             user-agent: blackbox-rs/0.1.0\r\nauthorization: Bearer {TOKEN}\r\n\
+             content-length: 0\r\nhost: 127.0.0.1:{}\r\n\r\n",
             server.port()
         )
     );
@@ -325,8 +325,8 @@ async fn revoke_all_sessions_sends_compact_json_body() {
         String::from_utf8_lossy(&requests[0].raw),
         format!(
             "POST /api/v0/sessions/revoke-all HTTP/1.1\r\naccept: */*\r\n\
-             content-type: application/json\r\nuser-agent: blackbox-rs/0.1.0\r\n\
-             authorization: Bearer {TOKEN}\r\nhost: 127.0.0.1:{}\r\n\
+             user-agent: blackbox-rs/0.1.0\r\nauthorization: Bearer {TOKEN}\r\n\
+             content-type: application/json\r\nhost: 127.0.0.1:{}\r\n\
              content-length: 22\r\n\r\n{{\"keep_current\":false}}",
             server.port()
         )

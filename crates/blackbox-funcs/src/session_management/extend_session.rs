@@ -91,7 +91,7 @@ pub async fn extend_session(
     options: Option<RequestOptions>,
 ) -> Result<ApiResponseSessionInfo, Error> {
     request.body.check()?;
-    let path = format!("/api/v0/sessions/{}/extend", request.session_id);
+    let path = super::session_path(request.session_id, "/extend");
     let request =
         OperationRequest::new("extend_session", Method::POST, path).json_body(&request.body)?;
     core.execute(request, options.as_ref()).await?.decode_json()

@@ -68,7 +68,7 @@ pub async fn get_session(
     request: GetSessionRequest,
     options: Option<RequestOptions>,
 ) -> Result<ApiResponseSessionInfo, Error> {
-    let path = format!("/api/v0/sessions/{}", request.session_id);
+    let path = super::session_path(request.session_id, "");
     let request = OperationRequest::new("get_session", Method::GET, path);
     core.execute(request, options.as_ref()).await?.decode_json()
 }

@@ -37,3 +37,40 @@ pub use list_sessions::list_sessions;
 pub use revoke_all_sessions::revoke_all_sessions;
 #[cfg(feature = "revoke-session")]
 pub use revoke_session::revoke_session;
+
+/// `/api/v0/sessions/{session_id}{suffix}`, written straight into one buffer of
+/// the right size (no formatting machinery on the per-call path).
+#[cfg(any(
+    feature = "get-session",
+    feature = "revoke-session",
+    feature = "extend-session"
+))]
+pub(crate) fn session_path(session_id: uuid::Uuid, suffix: &str) -> String {
+    const PREFIX: &str = "/api/v0/sessions/";
+    let mut path =
+        String::with_capacity(PREFIX.len() + uuid::fmt::Hyphenated::LENGTH + suffix.len());
+    path.push_str(PREFIX);
+    path.push_str(
+        session_id
+            .hyphenated()
+            .encode_lower(&mut uuid::Uuid::encode_buffer()),
+    );
+    path.push_str(suffix);
+    path
+}
+
+#[cfg(all(test, feature = "extend-session"))]
+mod tests {
+    #[test]
+    fn session_paths_match_the_spec() {
+        let id = uuid::Uuid::from_u128(0x07fd44a8_744f_491f_8c7d_18e2c7e25afb);
+        assert_eq!(
+            super::session_path(id, ""),
+            "/api/v0/sessions/07fd44a8-744f-491f-8c7d-18e2c7e25afb"
+        );
+        assert_eq!(
+            super::session_path(id, "/extend"),
+            "/api/v0/sessions/07fd44a8-744f-491f-8c7d-18e2c7e25afb/extend"
+        );
+    }
+}

@@ -66,7 +66,7 @@ pub async fn revoke_session(
     request: RevokeSessionRequest,
     options: Option<RequestOptions>,
 ) -> Result<(), Error> {
-    let path = format!("/api/v0/sessions/{}", request.session_id);
+    let path = super::session_path(request.session_id, "");
     let request = OperationRequest::new("revoke_session", Method::DELETE, path).expects_json(false);
     core.execute(request, options.as_ref()).await?;
     Ok(())
