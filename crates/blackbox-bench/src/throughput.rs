@@ -292,7 +292,7 @@ pub fn run(options: &Options) -> Result<Vec<ScenarioResult>, BoxError> {
     }
     drop(responder);
 
-    let chart_path = chart_path();
+    let chart_path = chart_path(options.quick);
     std::fs::write(&chart_path, chart::svg(&chart_series))?;
     println!(
         "\nChart of calls/s against calls in flight: {}",
@@ -332,12 +332,22 @@ pub fn run(options: &Options) -> Result<Vec<ScenarioResult>, BoxError> {
     Ok(results)
 }
 
-/// Where the chart goes: `docs/throughput.svg` of the workspace.
-fn chart_path() -> std::path::PathBuf {
+/// Where the chart goes: `docs/throughput.svg` of the workspace for a full
+/// run; a `--quick` smoke run's numbers are not worth committing, so its chart
+/// goes under `target/`.
+fn chart_path(quick: bool) -> std::path::PathBuf {
     let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let docs = manifest.join("../../docs");
-    let _ = std::fs::create_dir_all(&docs);
-    docs.join("throughput.svg")
+    let directory = if quick {
+        manifest.join("../../target")
+    } else {
+        manifest.join("../../docs")
+    };
+    let _ = std::fs::create_dir_all(&directory);
+    directory.join(if quick {
+        "throughput-quick.svg"
+    } else {
+        "throughput.svg"
+    })
 }
 
 fn print_header() {

@@ -1,5 +1,6 @@
 //! The hand-written floor calling `get_session` once:
 //! `size-floor-notls URL TOKEN SESSION_ID (plain HTTP, no TLS compiled in)`.
+#![forbid(unsafe_code)]
 use std::process::ExitCode;
 
 use bytes::Bytes;

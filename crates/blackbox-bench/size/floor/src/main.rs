@@ -1,5 +1,6 @@
 //! The hand-written floor calling `get_session` once:
 //! `size-floor URL TOKEN SESSION_ID [CA_PEM_FILE]`.
+#![forbid(unsafe_code)]
 use std::process::ExitCode;
 use std::sync::Arc;
 

@@ -1,5 +1,6 @@
 //! The reqwest peer calling `get_session` once:
 //! `size-peer URL TOKEN SESSION_ID [CA_PEM_FILE]`.
+#![forbid(unsafe_code)]
 use std::process::ExitCode;
 use std::sync::Arc;
 

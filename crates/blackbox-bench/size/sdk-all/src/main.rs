@@ -1,6 +1,7 @@
 //! Calls one operation once, `get_session` by default, with all seven compiled
 //! in and reachable (so that the linker keeps them):
 //! `size-sdk-all URL TOKEN SESSION_ID [CA_PEM_FILE] [OPERATION]`.
+#![forbid(unsafe_code)]
 use blackbox::Blackbox;
 use blackbox::models::RevokeAllSessionsRequest;
 use blackbox::operations::ExtendSessionRequest;

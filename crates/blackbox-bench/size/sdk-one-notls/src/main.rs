@@ -1,4 +1,5 @@
 //! Calls `get_session` once: `size-sdk-one-notls URL TOKEN SESSION_ID (plain HTTP, no TLS compiled in)`.
+#![forbid(unsafe_code)]
 use blackbox::Blackbox;
 use std::process::ExitCode;
 

@@ -1,4 +1,5 @@
 //! Calls `get_session` once: `size-sdk-one URL TOKEN SESSION_ID [CA_PEM_FILE]`.
+#![forbid(unsafe_code)]
 use blackbox::Blackbox;
 use std::process::ExitCode;
 
