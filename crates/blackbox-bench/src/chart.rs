@@ -182,3 +182,45 @@ mod tests {
         assert_eq!(nice_step(18_000.0), 20_000.0);
     }
 }
+
+/// Redraws `docs/throughput.svg` from a saved `throughput` report (its markdown
+/// rows), so a chart always matches the tables it is published with.
+pub fn redraw_from_report(args: &[String]) -> Result<(), crate::BoxError> {
+    let path = args.first().ok_or("chart: the report file is required")?;
+    let report = std::fs::read_to_string(path)?;
+    let mut series = Vec::new();
+    for transport in ["HTTP/1.1", "HTTP/1.1+TLS", "HTTP/2+TLS"] {
+        for client in [Kind::Floor, Kind::Sdk, Kind::Peer] {
+            let mut points: Vec<(usize, f64)> = report
+                .lines()
+                .filter_map(|line| {
+                    let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+                    // | op | transport | in flight | client | calls/s | ...
+                    let matches = cells.len() > 5
+                        && cells[1] == "get_session"
+                        && cells[2] == transport
+                        && cells[4] == client.name();
+                    matches.then(|| Some((cells[3].parse().ok()?, cells[5].parse().ok()?)))?
+                })
+                .collect();
+            points.sort_by_key(|point| point.0);
+            points.dedup_by_key(|point| point.0);
+            if !points.is_empty() {
+                series.push(Series {
+                    label: format!("{} ({transport})", client.name()),
+                    client,
+                    transport,
+                    points,
+                });
+            }
+        }
+    }
+    if series.is_empty() {
+        return Err("chart: no get_session rows in the report".into());
+    }
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = manifest.join("../../docs/throughput.svg");
+    std::fs::write(&output, svg(&series))?;
+    println!("wrote {}", output.display());
+    Ok(())
+}

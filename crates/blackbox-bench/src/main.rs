@@ -57,7 +57,8 @@ fn usage() -> ExitCode {
          throughput  calls/s, p50/p99, CPU µs per call and peak RSS of the SDK, the floor\n\
                      and the reqwest peer against a loopback responder and the sandbox\n\
          decode      SDK decode of a 10,000-session list vs plain serde_json\n\
-         size        binary sizes, crate counts and cold build times"
+         size        binary sizes, crate counts and cold build times\n\
+         chart FILE  redraw docs/throughput.svg from a saved throughput report"
     );
     ExitCode::from(2)
 }
@@ -72,6 +73,8 @@ fn main() -> ExitCode {
         // Hidden subcommands: the child processes.
         "responder" => responder::main(rest),
         "client" => measure::client_main(rest),
+        // Redraws docs/throughput.svg from a saved `throughput` report.
+        "chart" => chart::redraw_from_report(rest),
         _ => {
             let options = match parse_options(rest) {
                 Ok(options) => options,
