@@ -163,26 +163,6 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn draws_every_series() {
-        let series = vec![Series {
-            label: "floor (HTTP/1.1)".to_owned(),
-            client: Kind::Floor,
-            transport: "HTTP/1.1",
-            points: vec![(1, 20_000.0), (8, 60_000.0), (64, 90_000.0)],
-        }];
-        let svg = svg(&series);
-        assert!(svg.starts_with("<svg"));
-        assert!(svg.contains("<polyline"));
-        assert!(svg.trim_end().ends_with("</svg>"));
-        assert_eq!(nice_step(18_000.0), 20_000.0);
-    }
-}
-
 /// Redraws `docs/throughput.svg` from a saved `throughput` report (its markdown
 /// rows), so a chart always matches the tables it is published with.
 pub fn redraw_from_report(args: &[String]) -> Result<(), crate::BoxError> {
@@ -223,4 +203,24 @@ pub fn redraw_from_report(args: &[String]) -> Result<(), crate::BoxError> {
     std::fs::write(&output, svg(&series))?;
     println!("wrote {}", output.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draws_every_series() {
+        let series = vec![Series {
+            label: "floor (HTTP/1.1)".to_owned(),
+            client: Kind::Floor,
+            transport: "HTTP/1.1",
+            points: vec![(1, 20_000.0), (8, 60_000.0), (64, 90_000.0)],
+        }];
+        let svg = svg(&series);
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.contains("<polyline"));
+        assert!(svg.trim_end().ends_with("</svg>"));
+        assert_eq!(nice_step(18_000.0), 20_000.0);
+    }
 }
