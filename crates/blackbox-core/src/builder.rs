@@ -344,7 +344,7 @@ impl BlackboxCoreBuilder {
         })?;
         let transport = match self.http_client {
             Some(client) => Transport::Custom(client),
-            None => Transport::Hyper(HyperClient::new(&self.hyper)?, self.hyper.connect_timeout),
+            None => Transport::Hyper(HyperClient::new(&self.hyper)?),
         };
         let (json_headers, any_headers) =
             Inner::base_headers(&self.auth, user_agent, &self.default_headers);

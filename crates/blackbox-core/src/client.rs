@@ -15,9 +15,9 @@ use crate::headers::DebugHeaders;
 use crate::hooks::HookContext;
 use crate::hyper_client::HyperClient;
 use crate::options::CallSettings;
-use crate::retry::{Sleeper, is_retryable_status, parse_retry_after};
+use crate::retry::{Sleeper, is_retryable_status};
 use crate::server::ServerUrl;
-use crate::token::Auth;
+use crate::token::{Auth, source_header};
 use crate::transport::{CollectError, TransportErrorKind};
 use crate::{
     BlackboxCoreBuilder, Error, Hooks, HttpClient, OperationRequest, RawResponse, RequestOptions,
@@ -58,8 +58,7 @@ pub struct BlackboxCore {
 // a pointer chase to every call.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Transport {
-    /// The built-in client and its connect timeout (for error messages).
-    Hyper(HyperClient, Option<Duration>),
+    Hyper(HyperClient),
     Custom(Arc<dyn HttpClient>),
 }
 
@@ -122,7 +121,7 @@ impl Inner {
             ));
         }
         #[cfg(not(feature = "rustls"))]
-        if server.is_https() && matches!(self.transport, Transport::Hyper(..)) {
+        if server.is_https() && matches!(self.transport, Transport::Hyper(_)) {
             return Err(Error::invalid_request(
                 "https needs TLS support: enable the `ring` or `aws-lc-rs` feature of blackbox-core",
             ));
@@ -217,17 +216,14 @@ impl BlackboxCore {
             } else {
                 Instant::now()
             };
-            let result = self
-                .attempt(
-                    &context,
-                    headers,
-                    &body,
-                    attempt_started,
-                    attempt_timeout,
-                    operation_deadline,
-                    operation_timeout,
-                )
-                .await;
+            let deadline = first_deadline(
+                attempt_timeout
+                    .map(|timeout| (attempt_started + timeout, TimeoutKind::Attempt, timeout)),
+                operation_deadline
+                    .zip(operation_timeout)
+                    .map(|(deadline, timeout)| (deadline, TimeoutKind::Operation, timeout)),
+            );
+            let result = self.attempt(&context, headers, &body, deadline).await;
             let error = match result {
                 Ok(response) => return Ok(response),
                 Err(error) => error,
@@ -238,7 +234,7 @@ impl BlackboxCore {
             if attempt >= retry.get_max_attempts() || !should_retry(&error, may_repeat) {
                 return Err(error);
             }
-            let delay = match retry_after_of(&error) {
+            let delay = match error.retry_after() {
                 // The server's wish wins, but only within our own limits; past
                 // them the caller gets the answer, with the wait on the error.
                 Some(wait) if wait > retry.get_max_interval() => return Err(error),
@@ -292,24 +288,20 @@ impl BlackboxCore {
 
     /// One attempt: hooks, send, read the body within the limit, all under the
     /// attempt's deadline.
-    #[allow(clippy::too_many_arguments)] // private; a struct would only rename them
     async fn attempt(
         &self,
         context: &HookContext<'_>,
         headers: HeaderMap,
         body: &Bytes,
-        attempt_started: Instant,
-        attempt_timeout: Option<Duration>,
-        operation_deadline: Option<Instant>,
-        operation_timeout: Option<Duration>,
+        deadline: Option<(Instant, TimeoutError)>,
     ) -> AttemptResult {
         let inner = &*self.inner;
         let mut request = http::Request::new(body.clone());
         *request.method_mut() = context.method.clone();
         *request.uri_mut() = context.uri.clone();
         *request.headers_mut() = headers;
-        if let Auth::Source(_) = inner.auth
-            && let Some(value) = inner.auth.header().await?
+        if let Auth::Source(source) = &inner.auth
+            && let Some(value) = source_header(source.as_ref()).await?
         {
             request.headers_mut().insert(AUTHORIZATION, value);
         }
@@ -321,21 +313,11 @@ impl BlackboxCore {
             log_request(context, &request);
         }
 
-        let attempt_deadline = attempt_timeout.map(|timeout| attempt_started + timeout);
-        // One timer per attempt, at whichever deadline comes first.
-        let (deadline, kind, limit) = match (attempt_deadline, operation_deadline) {
-            (Some(attempt), Some(operation)) if operation < attempt => {
-                (Some(operation), TimeoutKind::Operation, operation_timeout)
-            }
-            (Some(attempt), _) => (Some(attempt), TimeoutKind::Attempt, attempt_timeout),
-            (None, Some(operation)) => (Some(operation), TimeoutKind::Operation, operation_timeout),
-            (None, None) => (None, TimeoutKind::Attempt, None),
-        };
         let exchange = Box::pin(self.exchange(request));
         let result = match deadline {
-            Some(deadline) => match tokio::time::timeout_at(deadline, exchange).await {
+            Some((deadline, timeout)) => match tokio::time::timeout_at(deadline, exchange).await {
                 Ok(result) => result,
-                Err(_) => Err(Error::Timeout(TimeoutError { kind, limit })),
+                Err(_) => Err(Error::Timeout(timeout)),
             },
             None => exchange.await,
         };
@@ -361,7 +343,7 @@ impl BlackboxCore {
     async fn exchange(&self, request: http::Request<Bytes>) -> AttemptResult {
         let inner = &*self.inner;
         let sent = match &inner.transport {
-            Transport::Hyper(client, _) => client.send(request).await,
+            Transport::Hyper(client) => client.send(request).await,
             Transport::Custom(client) => client.send(request).await,
         };
         let response = sent.map_err(|error| {
@@ -372,7 +354,7 @@ impl BlackboxCore {
                 TransportErrorKind::ConnectTimeout => Error::Timeout(TimeoutError {
                     kind: TimeoutKind::Connect,
                     limit: match &inner.transport {
-                        Transport::Hyper(_, connect_timeout) => *connect_timeout,
+                        Transport::Hyper(client) => client.connect_timeout(),
                         Transport::Custom(_) => None,
                     },
                 }),
@@ -450,6 +432,31 @@ fn log_retry(context: &HookContext<'_>, error: &Error, delay: Duration) {
     );
 }
 
+/// The deadline an attempt runs under: whichever of the attempt's and the
+/// operation's comes first (one timer per attempt), with the error it means.
+fn first_deadline(
+    attempt: Option<(Instant, TimeoutKind, Duration)>,
+    operation: Option<(Instant, TimeoutKind, Duration)>,
+) -> Option<(Instant, TimeoutError)> {
+    let earliest = match (attempt, operation) {
+        (Some(attempt), Some(operation)) => Some(if operation.0 < attempt.0 {
+            operation
+        } else {
+            attempt
+        }),
+        (one, other) => one.or(other),
+    };
+    earliest.map(|(deadline, kind, limit)| {
+        (
+            deadline,
+            TimeoutError {
+                kind,
+                limit: Some(limit),
+            },
+        )
+    })
+}
+
 /// Whether an attempt's failure is worth another attempt. Failures where the
 /// request provably never left are always retried; the rest only when repeating
 /// the request is harmless.
@@ -464,13 +471,6 @@ fn should_retry(error: &Error, may_repeat: bool) -> bool {
         Error::Transport(_) => may_repeat,
         Error::Api(api) => may_repeat && is_retryable_status(api.status()),
         _ => false,
-    }
-}
-
-fn retry_after_of(error: &Error) -> Option<Duration> {
-    match error {
-        Error::Api(api) => parse_retry_after(api.headers(), std::time::SystemTime::now()),
-        _ => None,
     }
 }
 
@@ -489,7 +489,7 @@ impl fmt::Debug for BlackboxCore {
             .field(
                 "transport",
                 &match &inner.transport {
-                    Transport::Hyper(client, _) => client as &dyn fmt::Debug,
+                    Transport::Hyper(client) => client as &dyn fmt::Debug,
                     Transport::Custom(client) => client as &dyn fmt::Debug,
                 },
             )
@@ -507,6 +507,28 @@ mod tests {
     fn core_is_send_sync_and_cheap_to_clone() {
         fn check<T: Send + Sync + Clone + 'static>() {}
         check::<BlackboxCore>();
+    }
+
+    #[test]
+    fn the_earlier_deadline_decides_which_timeout_fires() {
+        let now = Instant::now();
+        let attempt = (
+            now + Duration::from_secs(30),
+            TimeoutKind::Attempt,
+            Duration::from_secs(30),
+        );
+        let operation = (
+            now + Duration::from_secs(5),
+            TimeoutKind::Operation,
+            Duration::from_secs(5),
+        );
+        let chosen = first_deadline(Some(attempt), Some(operation)).expect("a deadline");
+        assert_eq!(chosen.0, operation.0);
+        assert_eq!(chosen.1.kind(), TimeoutKind::Operation);
+        assert_eq!(chosen.1.limit(), Some(Duration::from_secs(5)));
+        let chosen = first_deadline(Some(attempt), None).expect("a deadline");
+        assert_eq!(chosen.1.kind(), TimeoutKind::Attempt);
+        assert!(first_deadline(None, None).is_none());
     }
 
     #[test]

@@ -56,6 +56,8 @@ impl Default for HyperSettings {
 #[derive(Clone)]
 pub(crate) struct HyperClient {
     client: Client<Connector, Full<Bytes>>,
+    /// Kept to say how long a connect timeout was.
+    connect_timeout: Option<Duration>,
 }
 
 impl std::fmt::Debug for HyperClient {
@@ -110,7 +112,13 @@ impl HyperClient {
             .pool_max_idle_per_host(settings.pool_max_idle_per_host);
         Self {
             client: builder.build(connector),
+            connect_timeout: settings.connect_timeout,
         }
+    }
+
+    /// The connect timeout this client was built with.
+    pub(crate) fn connect_timeout(&self) -> Option<Duration> {
+        self.connect_timeout
     }
 
     pub(crate) async fn send(

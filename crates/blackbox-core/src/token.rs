@@ -47,17 +47,14 @@ impl Auth {
     pub(crate) fn has_credentials(&self) -> bool {
         !matches!(self, Self::None)
     }
+}
 
-    /// The `Authorization` value for one attempt, if any.
-    pub(crate) async fn header(&self) -> Result<Option<HeaderValue>, Error> {
-        match self {
-            Self::None => Ok(None),
-            Self::Static(value) => Ok(Some(value.clone())),
-            Self::Source(source) => match source.token().await.map_err(Error::Credentials)? {
-                Some(token) => bearer_header(&token).map(Some),
-                None => Ok(None),
-            },
-        }
+/// The `Authorization` value a token source gives for one attempt, if any. (A
+/// static token is part of the client's prebuilt headers.)
+pub(crate) async fn source_header(source: &dyn TokenSource) -> Result<Option<HeaderValue>, Error> {
+    match source.token().await.map_err(Error::Credentials)? {
+        Some(token) => bearer_header(&token).map(Some),
+        None => Ok(None),
     }
 }
 
