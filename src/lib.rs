@@ -51,16 +51,73 @@ impl Reply {
 
     /// An answer with extra headers; `content-length` is added.
     pub fn with_headers(status: u16, headers: &[(&str, &str)], body: &str) -> Self {
-        let mut raw = format!(
-            "HTTP/1.1 {status} Status\r\ncontent-length: {}\r\n",
-            body.len()
-        );
-        for (name, value) in headers {
-            raw.push_str(&format!("{name}: {value}\r\n"));
+        Self::Raw(http_answer(&format!("{status} Status"), headers, body))
+    }
+}
+
+/// The bytes of an HTTP/1.1 answer: `status_line` (e.g. `404 Not Found`), the
+/// headers in order, `content-length`, then the body.
+pub fn http_answer(status_line: &str, headers: &[(&str, &str)], body: &str) -> Vec<u8> {
+    let mut raw = format!("HTTP/1.1 {status_line}\r\n");
+    for (name, value) in headers {
+        raw.push_str(&format!("{name}: {value}\r\n"));
+    }
+    raw.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
+    raw.push_str(body);
+    raw.into_bytes()
+}
+
+/// An answer with a JSON body: the status line (e.g. `401 Unauthorized`), any
+/// extra `"name: value"` header lines, then `content-type: application/json`.
+pub fn json_answer(status_line: &str, extra_headers: &[&str], body: &str) -> Vec<u8> {
+    let mut headers: Vec<(&str, &str)> = extra_headers
+        .iter()
+        .filter_map(|line| line.split_once(": "))
+        .collect();
+    headers.push(("content-type", "application/json"));
+    http_answer(status_line, &headers, body)
+}
+
+/// A request as the server received it, split up for assertions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReceivedRequest {
+    /// Every byte of the request: head and body.
+    pub raw: Vec<u8>,
+    /// The request line, e.g. `GET /path HTTP/1.1`.
+    pub request_line: String,
+    /// Header names lowercased, values trimmed, sorted by name.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl ReceivedRequest {
+    /// Splits the bytes of one request (as recorded by [`RawServer`]).
+    pub fn parse(raw: Vec<u8>) -> Self {
+        let head_end = find(&raw, b"\r\n\r\n").unwrap_or(raw.len());
+        let head = String::from_utf8_lossy(&raw[..head_end]).into_owned();
+        let mut lines = head.split("\r\n");
+        let request_line = lines.next().unwrap_or_default().to_owned();
+        let mut headers: Vec<(String, String)> = lines
+            .filter_map(|line| line.split_once(':'))
+            .map(|(name, value)| (name.to_ascii_lowercase(), value.trim().to_owned()))
+            .collect();
+        headers.sort();
+        let body = raw.get(head_end + 4..).unwrap_or_default().to_vec();
+        Self {
+            raw,
+            request_line,
+            headers,
+            body,
         }
-        raw.push_str("\r\n");
-        raw.push_str(body);
-        Self::Raw(raw.into_bytes())
+    }
+
+    /// The value of a header (name in lower case), if it was sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(header, _)| header == name)
+            .map(|(_, value)| value.as_str())
     }
 }
 
@@ -129,6 +186,16 @@ impl RawServer {
         })
     }
 
+    /// Starts a server that answers with `answers` in order, the last one
+    /// repeating; `answers` must not be empty.
+    pub async fn answering(answers: Vec<Vec<u8>>) -> std::io::Result<Self> {
+        let mut script: Vec<Reply> = answers.into_iter().map(Reply::Raw).collect();
+        let last = script.pop().ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "no answer to give")
+        })?;
+        Self::start(script, last).await
+    }
+
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         format!("http://{}", self.address)
@@ -142,6 +209,21 @@ impl RawServer {
     /// Every request received so far, as the exact bytes on the wire.
     pub fn requests(&self) -> Vec<Vec<u8>> {
         lock(&self.state.requests).clone()
+    }
+
+    /// Every request received so far, split up for assertions.
+    pub fn received(&self) -> Vec<ReceivedRequest> {
+        self.requests()
+            .into_iter()
+            .map(ReceivedRequest::parse)
+            .collect()
+    }
+
+    /// The only request received; panics when there were none or several.
+    pub fn single_request(&self) -> ReceivedRequest {
+        let mut requests = self.received();
+        assert_eq!(requests.len(), 1, "{requests:#?}");
+        requests.remove(0)
     }
 
     /// How many requests were received.

@@ -25,7 +25,7 @@ use blackbox_funcs::session_management::{
 use blackbox_funcs::{BlackboxCore, Error, RequestOptions, RetryConfig, SecretString};
 use uuid::Uuid;
 
-use server::{Recorded, TestServer, answer, ok};
+use blackbox_rs::{RawServer as TestServer, ReceivedRequest as Recorded, json_answer as answer};
 
 const TOKEN: &str = "test-bearer-token";
 const SESSION_ID: &str = "fe603112-c194-45c1-90cf-513753aa0744";
@@ -141,14 +141,14 @@ async fn list_sessions_sends_get_without_body() {
     let body = format!(
         r#"{{"success":true,"message":null,"data":{{"sessions":[{SESSION_JSON}],"total":1}}}}"#
     );
-    let server = TestServer::start(vec![ok(&body)]).await;
+    let server = start(vec![ok(&body)]).await;
     let result = list_sessions(&core(&server), None).await.expect("decodes");
     assert_request(
         &server.single_request(),
         "GET /api/v0/sessions HTTP/1.1",
         "application/json",
         None,
-        server.port(),
+        server.address().port(),
     );
     assert_eq!(
         result,
@@ -165,7 +165,7 @@ async fn list_sessions_sends_get_without_body() {
 
 #[tokio::test]
 async fn list_sessions_decodes_absent_data_unknown_fields_and_large_totals() {
-    let server = TestServer::start(vec![
+    let server = start(vec![
         ok(r#"{"success":true}"#),
         ok(r#"{"success":true,"message":"ok","data":{"sessions":[],"total":18446744073709551615,"next":null},"trace":{"id":1}}"#),
     ])
@@ -191,7 +191,7 @@ async fn list_sessions_decodes_absent_data_unknown_fields_and_large_totals() {
 
 #[tokio::test]
 async fn list_sessions_unauthorized_is_an_api_error() {
-    let server = TestServer::start(vec![unauthorized()]).await;
+    let server = start(vec![unauthorized()]).await;
     let error = list_sessions(&core(&server), None).await.expect_err("401");
     assert_api_error(&error, 401, "Invalid or expired token");
     let api = error.as_api_error().unwrap();
@@ -215,7 +215,7 @@ async fn list_sessions_invalid_bodies_are_validation_errors() {
         "<html>oops</html>",
         "",
     ];
-    let server = TestServer::start(bodies.iter().map(|body| ok(body)).collect()).await;
+    let server = start(bodies.iter().map(|body| ok(body)).collect()).await;
     let core = core(&server);
     for body in bodies {
         let error = list_sessions(&core, None).await.expect_err(body);
@@ -225,7 +225,7 @@ async fn list_sessions_invalid_bodies_are_validation_errors() {
 
 #[tokio::test]
 async fn per_call_options_reach_the_wire() {
-    let server = TestServer::start(vec![ok(r#"{"success":true}"#)]).await;
+    let server = start(vec![ok(r#"{"success":true}"#)]).await;
     let options = RequestOptions::new().header("x-request-id", "42");
     list_sessions(&core(&server), Some(options))
         .await
@@ -237,7 +237,7 @@ async fn per_call_options_reach_the_wire() {
 
 #[tokio::test]
 async fn cleanup_expired_sessions_sends_post_with_empty_body_and_no_content_type() {
-    let server = TestServer::start(vec![ok(
+    let server = start(vec![ok(
         r#"{"success":true,"message":"Cleaned up 2 sessions","data":null}"#,
     )])
     .await;
@@ -250,7 +250,7 @@ async fn cleanup_expired_sessions_sends_post_with_empty_body_and_no_content_type
         "POST /api/v0/sessions/cleanup HTTP/1.1",
         "*/*",
         None,
-        server.port(),
+        server.address().port(),
     );
     assert_eq!(request.header("content-type"), None);
     // The exact bytes, header order included.
@@ -260,14 +260,14 @@ async fn cleanup_expired_sessions_sends_post_with_empty_body_and_no_content_type
             "POST /api/v0/sessions/cleanup HTTP/1.1\r\naccept: */*\r\n\
              user-agent: blackbox-rs/0.1.0\r\nauthorization: Bearer {TOKEN}\r\n\
              content-length: 0\r\nhost: 127.0.0.1:{}\r\n\r\n",
-            server.port()
+            server.address().port()
         )
     );
 }
 
 #[tokio::test]
 async fn operations_without_a_response_model_accept_any_2xx_with_or_without_body() {
-    let server = TestServer::start(vec![
+    let server = start(vec![
         b"HTTP/1.1 204 No Content\r\n\r\n".to_vec(),
         b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_vec(),
         answer("202 Accepted", &[], "not json at all"),
@@ -285,12 +285,12 @@ async fn operations_without_a_response_model_accept_any_2xx_with_or_without_body
     cleanup_expired_sessions(&core, None)
         .await
         .expect("200 envelope");
-    assert_eq!(server.requests().len(), 4);
+    assert_eq!(server.received().len(), 4);
 }
 
 #[tokio::test]
 async fn cleanup_expired_sessions_unauthorized_is_an_api_error() {
-    let server = TestServer::start(vec![unauthorized()]).await;
+    let server = start(vec![unauthorized()]).await;
     let error = cleanup_expired_sessions(&core(&server), None)
         .await
         .expect_err("401");
@@ -301,7 +301,7 @@ async fn cleanup_expired_sessions_unauthorized_is_an_api_error() {
 
 #[tokio::test]
 async fn revoke_all_sessions_sends_compact_json_body() {
-    let server = TestServer::start(vec![ok(
+    let server = start(vec![ok(
         r#"{"success":true,"message":"Revoked","data":null}"#,
     )])
     .await;
@@ -318,7 +318,7 @@ async fn revoke_all_sessions_sends_compact_json_body() {
     revoke_all_sessions(&core, RevokeAllSessionsRequest::new(true), None)
         .await
         .expect("2xx");
-    let requests = server.requests();
+    let requests = server.received();
     assert_eq!(requests.len(), 2);
     // The exact bytes, header order included.
     assert_eq!(
@@ -328,7 +328,7 @@ async fn revoke_all_sessions_sends_compact_json_body() {
              user-agent: blackbox-rs/0.1.0\r\nauthorization: Bearer {TOKEN}\r\n\
              content-type: application/json\r\nhost: 127.0.0.1:{}\r\n\
              content-length: 22\r\n\r\n{{\"keep_current\":false}}",
-            server.port()
+            server.address().port()
         )
     );
     assert_request(
@@ -336,20 +336,20 @@ async fn revoke_all_sessions_sends_compact_json_body() {
         "POST /api/v0/sessions/revoke-all HTTP/1.1",
         "*/*",
         Some(r#"{"keep_current":false}"#),
-        server.port(),
+        server.address().port(),
     );
     assert_request(
         &requests[1],
         "POST /api/v0/sessions/revoke-all HTTP/1.1",
         "*/*",
         Some(r#"{"keep_current":true}"#),
-        server.port(),
+        server.address().port(),
     );
 }
 
 #[tokio::test]
 async fn revoke_all_sessions_unauthorized_is_an_api_error() {
-    let server = TestServer::start(vec![unauthorized()]).await;
+    let server = start(vec![unauthorized()]).await;
     let error = revoke_all_sessions(&core(&server), RevokeAllSessionsRequest::new(false), None)
         .await
         .expect_err("401");
@@ -362,7 +362,7 @@ async fn revoke_all_sessions_unauthorized_is_an_api_error() {
 async fn get_session_stats_sends_get_and_decodes_u64_exactly() {
     // 2^53 + 1 is the first integer an f64 cannot hold.
     let body = r#"{"success":true,"message":null,"data":{"total_sessions":9007199254740993,"active_sessions":18446744073709551615,"expired_sessions":0,"extra":true}}"#;
-    let server = TestServer::start(vec![ok(body)]).await;
+    let server = start(vec![ok(body)]).await;
     let result = get_session_stats(&core(&server), None)
         .await
         .expect("decodes");
@@ -371,7 +371,7 @@ async fn get_session_stats_sends_get_and_decodes_u64_exactly() {
         "GET /api/v0/sessions/stats HTTP/1.1",
         "application/json",
         None,
-        server.port(),
+        server.address().port(),
     );
     assert_eq!(
         result,
@@ -391,7 +391,7 @@ async fn get_session_stats_sends_get_and_decodes_u64_exactly() {
 async fn get_session_stats_unauthorized_and_invalid_bodies() {
     let invalid = r#"{"success":true,"data":{"total_sessions":1,"active_sessions":1}}"#;
     let fractional = r#"{"success":true,"data":{"total_sessions":1.5,"active_sessions":1,"expired_sessions":0}}"#;
-    let server = TestServer::start(vec![
+    let server = start(vec![
         unauthorized(),
         ok(invalid),
         ok(fractional),
@@ -430,7 +430,7 @@ async fn get_session_stats_unauthorized_and_invalid_bodies() {
 async fn get_session_sends_get_with_the_id_in_the_path() {
     let body =
         format!(r#"{{"success":true,"message":"found","data":{SESSION_JSON},"unknown":[1,2]}}"#);
-    let server = TestServer::start(vec![ok(&body)]).await;
+    let server = start(vec![ok(&body)]).await;
     let result = get_session(&core(&server), GetSessionRequest::new(session_id()), None)
         .await
         .expect("decodes");
@@ -439,7 +439,7 @@ async fn get_session_sends_get_with_the_id_in_the_path() {
         &format!("GET /api/v0/sessions/{SESSION_ID} HTTP/1.1"),
         "application/json",
         None,
-        server.port(),
+        server.address().port(),
     );
     assert_eq!(
         result,
@@ -455,7 +455,7 @@ async fn get_session_sends_get_with_the_id_in_the_path() {
 
 #[tokio::test]
 async fn get_session_decodes_null_message_and_absent_data() {
-    let server = TestServer::start(vec![ok(r#"{"success":true,"message":null}"#)]).await;
+    let server = start(vec![ok(r#"{"success":true,"message":null}"#)]).await;
     let result = get_session(&core(&server), session_id().into(), None)
         .await
         .expect("decodes");
@@ -471,7 +471,7 @@ async fn get_session_decodes_null_message_and_absent_data() {
 
 #[tokio::test]
 async fn get_session_unauthorized_and_not_found_are_api_errors() {
-    let server = TestServer::start(vec![unauthorized(), not_found()]).await;
+    let server = start(vec![unauthorized(), not_found()]).await;
     let core = core(&server);
     let error = get_session(&core, session_id().into(), None)
         .await
@@ -498,7 +498,7 @@ async fn get_session_invalid_session_is_a_validation_error() {
         format!(r#"{{"success":true,"data":{missing}}}"#),
         r#"{"success":"true"}"#.to_owned(),
     ];
-    let server = TestServer::start(bodies.iter().map(|body| ok(body)).collect()).await;
+    let server = start(bodies.iter().map(|body| ok(body)).collect()).await;
     let core = core(&server);
     for body in &bodies {
         let error = get_session(&core, session_id().into(), None)
@@ -513,7 +513,7 @@ async fn get_session_invalid_session_is_a_validation_error() {
 
 #[tokio::test]
 async fn revoke_session_sends_delete_with_the_id_in_the_path() {
-    let server = TestServer::start(vec![ok(
+    let server = start(vec![ok(
         r#"{"success":true,"message":"Session revoked","data":null}"#,
     )])
     .await;
@@ -529,13 +529,13 @@ async fn revoke_session_sends_delete_with_the_id_in_the_path() {
         &format!("DELETE /api/v0/sessions/{SESSION_ID} HTTP/1.1"),
         "*/*",
         None,
-        server.port(),
+        server.address().port(),
     );
 }
 
 #[tokio::test]
 async fn revoke_session_unauthorized_and_not_found_are_api_errors() {
-    let server = TestServer::start(vec![unauthorized(), not_found()]).await;
+    let server = start(vec![unauthorized(), not_found()]).await;
     let core = core(&server);
     let error = revoke_session(&core, session_id().into(), None)
         .await
@@ -552,7 +552,7 @@ async fn revoke_session_unauthorized_and_not_found_are_api_errors() {
 #[tokio::test]
 async fn extend_session_sends_post_with_compact_json_body() {
     let body = format!(r#"{{"success":true,"message":null,"data":{SESSION_JSON}}}"#);
-    let server = TestServer::start(vec![ok(&body)]).await;
+    let server = start(vec![ok(&body)]).await;
     let result = extend_session(
         &core(&server),
         ExtendSessionRequest::new(session_id(), 24),
@@ -565,7 +565,7 @@ async fn extend_session_sends_post_with_compact_json_body() {
         &format!("POST /api/v0/sessions/{SESSION_ID}/extend HTTP/1.1"),
         "application/json",
         Some(r#"{"extension_hours":24}"#),
-        server.port(),
+        server.address().port(),
     );
     assert_eq!(result.data, Some(session()));
 }
@@ -573,7 +573,7 @@ async fn extend_session_sends_post_with_compact_json_body() {
 #[tokio::test]
 async fn extend_session_accepts_i32_max_and_refuses_more_before_sending() {
     let body = format!(r#"{{"success":true,"data":{SESSION_JSON}}}"#);
-    let server = TestServer::start(vec![ok(&body)]).await;
+    let server = start(vec![ok(&body)]).await;
     let core = core(&server);
     let too_many = ExtendSessionRequest {
         session_id: session_id(),
@@ -591,7 +591,7 @@ async fn extend_session_accepts_i32_max_and_refuses_more_before_sending() {
         .await
         .expect_err("u32::MAX");
     assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
-    assert!(server.requests().is_empty(), "nothing may be sent");
+    assert!(server.received().is_empty(), "nothing may be sent");
 
     extend_session(
         &core,
@@ -609,7 +609,7 @@ async fn extend_session_accepts_i32_max_and_refuses_more_before_sending() {
 #[tokio::test]
 async fn extend_session_unauthorized_not_found_and_invalid_body() {
     let invalid = r#"{"success":true,"data":{"id":"fe603112-c194-45c1-90cf-513753aa0744"}}"#;
-    let server = TestServer::start(vec![unauthorized(), not_found(), ok(invalid)]).await;
+    let server = start(vec![unauthorized(), not_found(), ok(invalid)]).await;
     let core = core(&server);
     let request = ExtendSessionRequest::new(session_id(), 1);
     let error = extend_session(&core, request, None).await.expect_err("401");
@@ -642,170 +642,14 @@ fn operation_futures_are_send() {
     check(&extend_session(&core, (session_id(), 1).into(), None));
 }
 
-mod server {
-    //! A scripted HTTP/1.1 server on a real loopback socket: it records the exact
-    //! bytes of every request and answers with scripted bytes, in order (the last
-    //! answer repeats). Keep-alive connections are served until the client closes.
+/// A loopback server answering `answers` in order, the last one repeating.
+async fn start(answers: Vec<Vec<u8>>) -> TestServer {
+    TestServer::answering(answers)
+        .await
+        .expect("a loopback server")
+}
 
-    use std::sync::{Arc, Mutex};
-
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    use tokio::net::{TcpListener, TcpStream};
-
-    /// One request as it arrived.
-    #[derive(Clone, Debug)]
-    pub struct Recorded {
-        /// Every byte of the request: head and body.
-        pub raw: Vec<u8>,
-        /// `GET /path HTTP/1.1`
-        pub request_line: String,
-        /// Header names lowercased, values as sent, sorted by name.
-        pub headers: Vec<(String, String)>,
-        pub body: Vec<u8>,
-    }
-
-    impl Recorded {
-        pub fn header(&self, name: &str) -> Option<&str> {
-            self.headers
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.as_str())
-        }
-    }
-
-    pub struct TestServer {
-        addr: std::net::SocketAddr,
-        requests: Arc<Mutex<Vec<Recorded>>>,
-        task: tokio::task::JoinHandle<()>,
-    }
-
-    impl TestServer {
-        pub async fn start(answers: Vec<Vec<u8>>) -> TestServer {
-            assert!(!answers.is_empty());
-            let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-            let addr = listener.local_addr().expect("addr");
-            let requests = Arc::new(Mutex::new(Vec::new()));
-            let answers = Arc::new(answers);
-            let recorded = requests.clone();
-            let task = tokio::spawn(async move {
-                while let Ok((stream, _)) = listener.accept().await {
-                    tokio::spawn(serve(stream, recorded.clone(), answers.clone()));
-                }
-            });
-            TestServer {
-                addr,
-                requests,
-                task,
-            }
-        }
-
-        pub fn url(&self) -> String {
-            format!("http://{}", self.addr)
-        }
-
-        pub fn port(&self) -> u16 {
-            self.addr.port()
-        }
-
-        pub fn requests(&self) -> Vec<Recorded> {
-            self.requests.lock().unwrap().clone()
-        }
-
-        /// The only request received; fails when there were none or several.
-        pub fn single_request(&self) -> Recorded {
-            let requests = self.requests();
-            assert_eq!(requests.len(), 1, "{requests:#?}");
-            requests.into_iter().next().unwrap()
-        }
-    }
-
-    impl Drop for TestServer {
-        fn drop(&mut self) {
-            self.task.abort();
-        }
-    }
-
-    async fn serve(
-        mut stream: TcpStream,
-        requests: Arc<Mutex<Vec<Recorded>>>,
-        answers: Arc<Vec<Vec<u8>>>,
-    ) {
-        let mut buffer = Vec::new();
-        loop {
-            let head_end = loop {
-                if let Some(at) = find(&buffer, b"\r\n\r\n") {
-                    break at + 4;
-                }
-                let mut chunk = [0u8; 4096];
-                match stream.read(&mut chunk).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                }
-            };
-            let head = String::from_utf8(buffer[..head_end - 4].to_vec()).expect("ASCII head");
-            let mut lines = head.split("\r\n");
-            let request_line = lines.next().unwrap_or_default().to_owned();
-            let mut headers: Vec<(String, String)> = lines
-                .map(|line| {
-                    let (name, value) = line.split_once(':').expect("header line");
-                    (name.to_ascii_lowercase(), value.trim().to_owned())
-                })
-                .collect();
-            headers.sort();
-            let length: usize = headers
-                .iter()
-                .find(|(name, _)| name == "content-length")
-                .map_or(0, |(_, value)| value.parse().expect("content-length"));
-            while buffer.len() < head_end + length {
-                let mut chunk = [0u8; 4096];
-                match stream.read(&mut chunk).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                }
-            }
-            let raw: Vec<u8> = buffer.drain(..head_end + length).collect();
-            let body = raw[head_end..].to_vec();
-            let index = {
-                let mut requests = requests.lock().unwrap();
-                requests.push(Recorded {
-                    raw,
-                    request_line,
-                    headers,
-                    body,
-                });
-                requests.len() - 1
-            };
-            let answer = &answers[index.min(answers.len() - 1)];
-            if stream.write_all(answer).await.is_err() {
-                return;
-            }
-        }
-    }
-
-    fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-        haystack
-            .windows(needle.len())
-            .position(|window| window == needle)
-    }
-
-    /// An answer with a JSON body and any extra header lines (`"name: value"`).
-    pub fn answer(status: &str, extra_headers: &[&str], body: &str) -> Vec<u8> {
-        let mut head = format!("HTTP/1.1 {status}\r\n");
-        for line in extra_headers {
-            head.push_str(line);
-            head.push_str("\r\n");
-        }
-        head.push_str(&format!(
-            "content-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            body.len()
-        ));
-        let mut bytes = head.into_bytes();
-        bytes.extend_from_slice(body.as_bytes());
-        bytes
-    }
-
-    /// A 200 answer with a JSON body.
-    pub fn ok(body: &str) -> Vec<u8> {
-        answer("200 OK", &[], body)
-    }
+/// A 200 answer with a JSON body.
+fn ok(body: &str) -> Vec<u8> {
+    answer("200 OK", &[], body)
 }

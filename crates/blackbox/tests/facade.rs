@@ -19,7 +19,7 @@ use blackbox::operations::{ExtendSessionRequest, GetSessionRequest, RevokeSessio
 use blackbox::{Blackbox, Error, RequestOptions, RetryConfig, funcs};
 use uuid::Uuid;
 
-use server::{TestServer, answer, ok};
+use blackbox_rs::{RawServer, json_answer as answer};
 
 const SESSION_JSON: &str = r#"{"id":"fe603112-c194-45c1-90cf-513753aa0744","user_id":"07fd44a8-744f-491f-8c7d-18e2c7e25afb","token":"session-secret-token","created_at":"2026-11-27T13:00:00Z","expires_at":"2026-11-28T13:00:00Z","user_agent":"curl/8.0","ip_address":"127.0.0.1","is_current":true}"#;
 
@@ -75,7 +75,7 @@ macro_rules! compare {
         funcs_with: $funcs_with:expr,
         facade_with: $facade_with:expr $(,)?
     }) => {{
-        let server = TestServer::start(vec![$answer]).await;
+        let server = start(vec![$answer]).await;
         let $blackbox = Blackbox::builder()
             .server_url(server.url())
             .token("test-bearer-token")
@@ -90,7 +90,7 @@ macro_rules! compare {
         let $options = options();
         let with_facade = $facade_with;
         assert_same(&with_funcs, &with_facade);
-        let requests = server.requests();
+        let requests = server.received();
         assert_eq!(requests.len(), 4);
         assert_eq!(requests[0].raw, requests[1].raw);
         assert_eq!(requests[2].raw, requests[3].raw);
@@ -218,7 +218,7 @@ async fn errors_are_the_same_through_the_facade() {
 
 #[tokio::test]
 async fn out_of_range_hours_are_refused_by_both_before_sending() {
-    let server = TestServer::start(vec![ok(r#"{"success":true}"#)]).await;
+    let server = start(vec![ok(r#"{"success":true}"#)]).await;
     let blackbox = Blackbox::builder()
         .server_url(server.url())
         .build()
@@ -253,150 +253,14 @@ async fn the_facade_works_against_the_sandbox() {
     sandbox.shutdown().await;
 }
 
-mod server {
-    //! A scripted HTTP/1.1 server on a real loopback socket: it records the exact
-    //! bytes of every request and answers with scripted bytes, in order (the last
-    //! answer repeats). Keep-alive connections are served until the client closes.
+/// A 200 answer with a JSON body.
+fn ok(body: &str) -> Vec<u8> {
+    answer("200 OK", &[], body)
+}
 
-    use std::sync::{Arc, Mutex};
-
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    use tokio::net::{TcpListener, TcpStream};
-
-    /// One request as it arrived.
-    #[derive(Clone, Debug)]
-    pub struct Recorded {
-        /// Every byte of the request: head and body.
-        pub raw: Vec<u8>,
-        /// Header names lowercased, values as sent, sorted by name.
-        pub headers: Vec<(String, String)>,
-    }
-
-    impl Recorded {
-        pub fn header(&self, name: &str) -> Option<&str> {
-            self.headers
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.as_str())
-        }
-    }
-
-    pub struct TestServer {
-        addr: std::net::SocketAddr,
-        requests: Arc<Mutex<Vec<Recorded>>>,
-        task: tokio::task::JoinHandle<()>,
-    }
-
-    impl TestServer {
-        pub async fn start(answers: Vec<Vec<u8>>) -> TestServer {
-            assert!(!answers.is_empty());
-            let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-            let addr = listener.local_addr().expect("addr");
-            let requests = Arc::new(Mutex::new(Vec::new()));
-            let answers = Arc::new(answers);
-            let recorded = requests.clone();
-            let task = tokio::spawn(async move {
-                while let Ok((stream, _)) = listener.accept().await {
-                    tokio::spawn(serve(stream, recorded.clone(), answers.clone()));
-                }
-            });
-            TestServer {
-                addr,
-                requests,
-                task,
-            }
-        }
-
-        pub fn url(&self) -> String {
-            format!("http://{}", self.addr)
-        }
-
-        pub fn requests(&self) -> Vec<Recorded> {
-            self.requests.lock().unwrap().clone()
-        }
-    }
-
-    impl Drop for TestServer {
-        fn drop(&mut self) {
-            self.task.abort();
-        }
-    }
-
-    async fn serve(
-        mut stream: TcpStream,
-        requests: Arc<Mutex<Vec<Recorded>>>,
-        answers: Arc<Vec<Vec<u8>>>,
-    ) {
-        let mut buffer = Vec::new();
-        loop {
-            let head_end = loop {
-                if let Some(at) = find(&buffer, b"\r\n\r\n") {
-                    break at + 4;
-                }
-                let mut chunk = [0u8; 4096];
-                match stream.read(&mut chunk).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                }
-            };
-            let head = String::from_utf8(buffer[..head_end - 4].to_vec()).expect("ASCII head");
-            let mut headers: Vec<(String, String)> = head
-                .split("\r\n")
-                .skip(1)
-                .map(|line| {
-                    let (name, value) = line.split_once(':').expect("header line");
-                    (name.to_ascii_lowercase(), value.trim().to_owned())
-                })
-                .collect();
-            headers.sort();
-            let length: usize = headers
-                .iter()
-                .find(|(name, _)| name == "content-length")
-                .map_or(0, |(_, value)| value.parse().expect("content-length"));
-            while buffer.len() < head_end + length {
-                let mut chunk = [0u8; 4096];
-                match stream.read(&mut chunk).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                }
-            }
-            let raw: Vec<u8> = buffer.drain(..head_end + length).collect();
-            let index = {
-                let mut requests = requests.lock().unwrap();
-                requests.push(Recorded { raw, headers });
-                requests.len() - 1
-            };
-            let answer = &answers[index.min(answers.len() - 1)];
-            if stream.write_all(answer).await.is_err() {
-                return;
-            }
-        }
-    }
-
-    fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-        haystack
-            .windows(needle.len())
-            .position(|window| window == needle)
-    }
-
-    /// An answer with a JSON body and any extra header lines (`"name: value"`).
-    pub fn answer(status: &str, extra_headers: &[&str], body: &str) -> Vec<u8> {
-        let mut head = format!("HTTP/1.1 {status}\r\n");
-        for line in extra_headers {
-            head.push_str(line);
-            head.push_str("\r\n");
-        }
-        head.push_str(&format!(
-            "content-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            body.len()
-        ));
-        let mut bytes = head.into_bytes();
-        bytes.extend_from_slice(body.as_bytes());
-        bytes
-    }
-
-    /// A 200 answer with a JSON body.
-    pub fn ok(body: &str) -> Vec<u8> {
-        answer("200 OK", &[], body)
-    }
+/// A loopback server answering `answers` in order, the last one repeating.
+async fn start(answers: Vec<Vec<u8>>) -> RawServer {
+    RawServer::answering(answers)
+        .await
+        .expect("a loopback server")
 }
