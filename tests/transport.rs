@@ -705,12 +705,16 @@ async fn http2_is_negotiated_over_tls() {
     sandbox.shutdown().await;
 }
 
-/// A custom transport: answers from a script and records what it was given.
+/// What the scripted transport saw, shared with the test.
 #[derive(Debug, Default)]
-struct ScriptedTransport {
+struct TransportLog {
     seen: Mutex<Vec<String>>,
     failures_left: AtomicU32,
 }
+
+/// A custom transport: answers from a script and records what it was given.
+#[derive(Debug, Default)]
+struct ScriptedTransport(Arc<TransportLog>);
 
 impl blackbox_core::HttpClient for ScriptedTransport {
     fn send(
@@ -724,12 +728,13 @@ impl blackbox_core::HttpClient for ScriptedTransport {
         >,
     > {
         Box::pin(async move {
-            self.seen
+            self.0
+                .seen
                 .lock()
                 .unwrap()
                 .push(format!("{} {}", request.method(), request.uri()));
-            if self.failures_left.load(Ordering::SeqCst) > 0 {
-                self.failures_left.fetch_sub(1, Ordering::SeqCst);
+            if self.0.failures_left.load(Ordering::SeqCst) > 0 {
+                self.0.failures_left.fetch_sub(1, Ordering::SeqCst);
                 return Err(blackbox_core::TransportError::connect(
                     "no route (scripted)",
                 ));
@@ -745,30 +750,14 @@ impl blackbox_core::HttpClient for ScriptedTransport {
 
 #[tokio::test]
 async fn a_custom_http_client_gets_absolute_requests_and_its_errors_keep_their_meaning() {
-    let transport = Arc::new(ScriptedTransport::default());
+    let transport = Arc::new(TransportLog::default());
     transport.failures_left.store(1, Ordering::SeqCst);
-    #[derive(Debug)]
-    struct Shared(Arc<ScriptedTransport>);
-    impl blackbox_core::HttpClient for Shared {
-        fn send(
-            &self,
-            request: blackbox_core::http::Request<bytes::Bytes>,
-        ) -> BoxFuture<
-            '_,
-            Result<
-                blackbox_core::http::Response<blackbox_core::ResponseBody>,
-                blackbox_core::TransportError,
-            >,
-        > {
-            self.0.send(request)
-        }
-    }
     // A non-loopback https URL: the custom transport decides how to reach it.
     let core = BlackboxCore::builder()
         .server_url("https://api.example.com/base")
         .token("test-token")
         .retry(quick_retries())
-        .http_client(Shared(Arc::clone(&transport)))
+        .http_client(ScriptedTransport(Arc::clone(&transport)))
         .build()
         .unwrap();
     let response = core.execute(stats_request(), None).await.unwrap();
