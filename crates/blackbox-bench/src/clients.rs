@@ -93,7 +93,7 @@ impl FromStr for Op {
 }
 
 /// Where and as whom to call.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Target {
     /// Base URL (`http://127.0.0.1:port` or `https://127.0.0.1:port`).
     pub base_url: String,
@@ -103,6 +103,18 @@ pub struct Target {
     pub session_id: Uuid,
     /// PEM of the test CA to trust in addition to the webpki roots.
     pub ca_pem: Option<String>,
+}
+
+// By hand: the bearer token must never reach Debug output, even in the bench.
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("base_url", &self.base_url)
+            .field("token", &"** redacted **")
+            .field("session_id", &self.session_id)
+            .field("ca_pem", &self.ca_pem.as_ref().map(|pem| pem.len()))
+            .finish()
+    }
 }
 
 /// A client ready to call.
