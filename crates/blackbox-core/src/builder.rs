@@ -91,8 +91,9 @@ impl BlackboxCoreBuilder {
     }
 
     /// Applies the environment: `BLACKBOX_BLACKBOX_AUTH_TOKEN` (bearer token),
-    /// `BLACKBOX_SERVER_URL` (server override) and `BLACKBOX_DEBUG` (`true`/`1`).
-    /// Unset or empty variables change nothing.
+    /// `BLACKBOX_SERVER_URL` (server override) and `BLACKBOX_DEBUG` (`true`/`1`;
+    /// read only when the `debug-log` feature is on). Unset or empty variables
+    /// change nothing.
     pub fn from_env(mut self) -> Self {
         if let Some(token) = non_empty_env(ENV_AUTH_TOKEN) {
             self = self.token(token);
@@ -100,6 +101,7 @@ impl BlackboxCoreBuilder {
         if let Some(url) = non_empty_env(ENV_SERVER_URL) {
             self = self.server_url(url);
         }
+        #[cfg(feature = "debug-log")]
         if let Some(debug) = non_empty_env(ENV_DEBUG) {
             self.debug = debug.eq_ignore_ascii_case("true") || debug == "1";
         }
@@ -300,6 +302,8 @@ impl BlackboxCoreBuilder {
     }
 
     /// Writes one line per request and response to stderr (secrets redacted).
+    /// Needs the `debug-log` feature (on by default).
+    #[cfg(feature = "debug-log")]
     pub fn debug(mut self, enabled: bool) -> Self {
         self.debug = enabled;
         self

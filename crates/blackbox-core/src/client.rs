@@ -108,6 +108,12 @@ impl Inner {
         (json, any)
     }
 
+    /// Whether to write the debug log: a constant `false` without the
+    /// `debug-log` feature, so that its formatting code is not compiled in.
+    fn logs(&self) -> bool {
+        cfg!(feature = "debug-log") && self.debug
+    }
+
     /// Refuses servers this client cannot or must not talk to.
     pub(crate) fn check_server(&self, server: &ServerUrl) -> Result<(), Error> {
         if !server.is_https()
@@ -249,7 +255,7 @@ impl BlackboxCore {
             if over_budget || past_deadline {
                 return Err(error);
             }
-            if inner.debug {
+            if inner.logs() {
                 log_retry(&context, &error, delay);
             }
             self.sleep(delay).await;
@@ -309,7 +315,16 @@ impl BlackboxCore {
             hook.before_request(context, &mut request)
                 .map_err(Error::Hook)?;
         }
-        if inner.debug {
+        // Without `request-body` the default transport cannot send one; say so
+        // rather than drop what a hook put there.
+        #[cfg(not(feature = "request-body"))]
+        if !request.body().is_empty() && matches!(inner.transport, Transport::Hyper(_)) {
+            return Err(Error::invalid_request(
+                "a before-request hook set a request body; sending one needs the \
+                 `request-body` feature of blackbox-core",
+            ));
+        }
+        if inner.logs() {
             log_request(context, &request);
         }
 
@@ -321,7 +336,7 @@ impl BlackboxCore {
             },
             None => exchange.await,
         };
-        if inner.debug {
+        if inner.logs() {
             log_outcome(context, &result);
         }
         let response = result?;
@@ -529,6 +544,42 @@ mod tests {
         let chosen = first_deadline(Some(attempt), None).expect("a deadline");
         assert_eq!(chosen.1.kind(), TimeoutKind::Attempt);
         assert!(first_deadline(None, None).is_none());
+    }
+
+    /// Without `request-body` the default transport sends no body; one put
+    /// there by a hook must fail the call, not vanish. (CI runs this test with
+    /// `--no-default-features`.)
+    #[cfg(not(feature = "request-body"))]
+    #[test]
+    fn a_body_set_by_a_hook_is_refused_when_bodies_are_compiled_out() {
+        #[derive(Debug)]
+        struct AddsBody;
+        impl Hooks for AddsBody {
+            fn before_request(
+                &self,
+                _: &HookContext<'_>,
+                request: &mut http::Request<Bytes>,
+            ) -> Result<(), crate::BoxError> {
+                *request.body_mut() = Bytes::from_static(b"{}");
+                Ok(())
+            }
+        }
+        let core = BlackboxCore::builder()
+            // Nothing listens there: had the request gone out, this would be a
+            // connect error.
+            .server_url("http://127.0.0.1:9")
+            .hook(AddsBody)
+            .build()
+            .expect("client");
+        let request = OperationRequest::new("op", Method::POST, "/x");
+        let error = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(core.execute(request, None))
+            .expect_err("refused");
+        assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+        assert!(error.to_string().contains("request-body"), "{error}");
     }
 
     #[test]

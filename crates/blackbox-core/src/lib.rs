@@ -39,6 +39,8 @@
 //! | `native-roots` | no | the operating system's root certificates |
 //! | `http2` | no | HTTP/2, negotiated by ALPN over TLS |
 //! | `proxy` | no | HTTP(S) proxies from the environment or the builder |
+//! | `debug-log` | yes | the debug log on stderr: `debug(true)` / `BLACKBOX_DEBUG` (without it, ~6 KiB smaller and the variable is ignored) |
+//! | `request-body` | no | requests with a body (`OperationRequest::json_body`); without it the default transport is built for bodiless requests (~11 KiB smaller). The operations that send a body turn it on |
 //!
 //! Without TLS features the client speaks plain HTTP only (for a sidecar on
 //! loopback); `https` URLs are then refused with [`Error::InvalidRequest`].
@@ -51,6 +53,7 @@ mod client;
 mod error;
 mod headers;
 mod hooks;
+mod http_date;
 mod hyper_client;
 mod options;
 #[cfg(feature = "proxy")]

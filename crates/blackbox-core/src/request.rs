@@ -48,7 +48,8 @@ impl OperationRequest {
     }
 
     /// Sets a JSON body (compact, as serde_json writes it); the call then sends
-    /// `Content-Type: application/json`.
+    /// `Content-Type: application/json`. Needs the `request-body` feature.
+    #[cfg(feature = "request-body")]
     pub fn json_body<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
         let bytes = serde_json::to_vec(body).map_err(|source| {
             Error::invalid_request_with_source("request body cannot be encoded as JSON", source)

@@ -151,15 +151,17 @@ impl RetryConfig {
         let growth = self
             .exponent
             .powi(i32::try_from(retry.saturating_sub(1)).unwrap_or(i32::MAX));
-        let computed = self.initial_interval.as_secs_f64() * growth;
-        let capped = computed.min(self.max_interval.as_secs_f64());
+        // In nanoseconds as f64: the float-to-integer cast saturates (and maps NaN
+        // to 0) where `Duration::from_secs_f64` would panic, and compiles smaller
+        // than `try_from_secs_f64`.
+        let computed = self.initial_interval.as_nanos() as f64 * growth;
+        let capped = computed.min(self.max_interval.as_nanos() as f64);
         let factor = match self.jitter {
             Jitter::Full => random_unit(),
             Jitter::None => 1.0,
             Jitter::Fixed(factor) => factor.clamp(0.0, 1.0),
         };
-        // `capped` is finite and non-negative, so this cannot panic.
-        Duration::try_from_secs_f64(capped * factor).unwrap_or(self.max_interval)
+        Duration::from_nanos((capped * factor) as u64)
     }
 }
 
@@ -178,6 +180,7 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 
 /// `Retry-After` as a wait from `now`: delta-seconds or an HTTP-date (a date in
 /// the past means "now").
+#[inline(never)]
 pub(crate) fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers
         .get(http::header::RETRY_AFTER)?
@@ -187,7 +190,7 @@ pub(crate) fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    let date = httpdate::parse_http_date(value).ok()?;
+    let date = crate::http_date::parse_http_date(value)?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 

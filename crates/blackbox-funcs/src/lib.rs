@@ -79,6 +79,7 @@
 //! | `native-roots` | no | the operating system's root certificates |
 //! | `http2` | no | HTTP/2, negotiated by ALPN over TLS |
 //! | `proxy` | no | HTTP(S) proxies from the environment or the builder |
+//! | `debug-log` | yes | the debug log on stderr: `debug(true)` / `BLACKBOX_DEBUG` (without it, ~6 KiB smaller and the variable is ignored) |
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -182,6 +182,8 @@ impl BlackboxBuilder {
     }
 
     /// Writes one line per request and response to stderr (secrets redacted).
+    /// Needs the `debug-log` feature (on by default).
+    #[cfg(feature = "debug-log")]
     pub fn debug(self, enabled: bool) -> Self {
         self.map(|core| core.debug(enabled))
     }
