@@ -4,14 +4,14 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use uuid::Uuid;
 
 use crate::clients::{Kind, Op, Target};
-use crate::measure::{RunResult, RunSpec, run_child};
+use crate::measure::{self, RunResult, RunSpec, run_child};
 use crate::stats::median;
 use crate::{BoxError, Options, chart, fixtures};
 
@@ -41,7 +41,7 @@ impl ResponderProcess {
             ))
             .to_string_lossy()
             .into_owned();
-        let mut command = Command::new(std::env::current_exe()?);
+        let mut command = measure::self_command(measure::Cpu::Responder)?;
         command
             .args(["responder", "--ca-out", &ca_file, "--seconds", "3600"])
             .stdin(Stdio::piped())
@@ -218,7 +218,12 @@ pub fn run(options: &Options) -> Result<Vec<ScenarioResult>, BoxError> {
         "Loopback responder (fixed answers, own process, one current-thread runtime); \
          each client in its own process on one current-thread runtime; {pairs} interleaved \
          round(s); medians, and medians of per-round ratios. Sequential = 1 in flight, \
-         {seq_calls} calls; 64 in flight, {par_calls} calls.\n"
+         {seq_calls} calls; 64 in flight, {par_calls} calls. {}\n",
+        if measure::pinning() {
+            "Client on CPU 0, responder on CPU 1 (`taskset`)."
+        } else {
+            "Not pinned to CPUs."
+        }
     );
     let responder = ResponderProcess::start(false)?;
     let [plain, tls1, tls2] = <[String; 3]>::try_from(responder.ready.clone())
