@@ -16,7 +16,8 @@ pub enum Jitter {
     Full,
     /// No randomness: each delay is the computed delay.
     None,
-    /// A fixed factor in `[0, 1]` applied to the computed delay, for deterministic tests.
+    /// A fixed factor in `[0, 1]` applied to the computed delay, for deterministic
+    /// tests (values outside are clamped; NaN counts as 1).
     Fixed(f64),
 }
 
@@ -159,6 +160,9 @@ impl RetryConfig {
         let factor = match self.jitter {
             Jitter::Full => random_unit(),
             Jitter::None => 1.0,
+            // `clamp` passes NaN through, and the cast below would turn it into a
+            // zero delay; a factor that is not a number means no jitter.
+            Jitter::Fixed(factor) if factor.is_nan() => 1.0,
             Jitter::Fixed(factor) => factor.clamp(0.0, 1.0),
         };
         Duration::from_nanos((capped * factor) as u64)
@@ -237,6 +241,8 @@ mod tests {
         assert_eq!(half.backoff(2), Duration::from_millis(100));
         let clamped = config.jitter(Jitter::Fixed(7.0));
         assert_eq!(clamped.backoff(1), Duration::from_millis(100));
+        let not_a_number = clamped.jitter(Jitter::Fixed(f64::NAN));
+        assert_eq!(not_a_number.backoff(2), Duration::from_millis(200));
     }
 
     #[test]
