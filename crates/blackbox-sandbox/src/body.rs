@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use hyper::body::{Body, Frame, SizeHint};
-use tokio::time::Sleep;
+use tokio::sync::watch;
 
-use crate::server::ConnControl;
+use crate::server::{ConnControl, shutdown_requested};
 
 /// Size of the blocks an [`SandboxBody::padded`] body is streamed in.
 const PAD_BLOCK: usize = 16 * 1024;
@@ -25,6 +25,8 @@ pub(crate) enum Step {
     Data(Bytes),
     /// Wait this long (real time) before the next step.
     Pause(Duration),
+    /// Send nothing more until the sandbox shuts down, then fail the body.
+    Hang(watch::Receiver<bool>),
     /// Fail the body. With a connection control, the connection is also
     /// marked for an abortive close (TCP RST) before hyper sees the error.
     Fail(Option<Arc<ConnControl>>),
@@ -34,7 +36,7 @@ enum Kind {
     Full(Option<Bytes>),
     Scripted {
         steps: VecDeque<Step>,
-        sleep: Option<Pin<Box<Sleep>>>,
+        wait: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
     },
     Padded {
         head: Option<Bytes>,
@@ -84,7 +86,7 @@ impl SandboxBody {
         SandboxBody {
             kind: Kind::Scripted {
                 steps: steps.into_iter().collect(),
-                sleep: None,
+                wait: None,
             },
         }
     }
@@ -114,18 +116,24 @@ impl Body for SandboxBody {
         let this = self.get_mut();
         match &mut this.kind {
             Kind::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
-            Kind::Scripted { steps, sleep } => loop {
-                if let Some(timer) = sleep {
-                    match timer.as_mut().poll(cx) {
+            Kind::Scripted { steps, wait } => loop {
+                if let Some(future) = wait {
+                    match future.as_mut().poll(cx) {
                         Poll::Pending => return Poll::Pending,
-                        Poll::Ready(()) => *sleep = None,
+                        Poll::Ready(()) => *wait = None,
                     }
                 }
                 match steps.pop_front() {
                     None => return Poll::Ready(None),
                     Some(Step::Data(bytes)) => return Poll::Ready(Some(Ok(Frame::data(bytes)))),
                     Some(Step::Pause(duration)) => {
-                        *sleep = Some(Box::pin(tokio::time::sleep(duration)));
+                        *wait = Some(Box::pin(tokio::time::sleep(duration)));
+                    }
+                    Some(Step::Hang(mut shutdown)) => {
+                        *wait = Some(Box::pin(async move {
+                            shutdown_requested(&mut shutdown).await;
+                        }));
+                        steps.push_front(Step::Fail(None));
                     }
                     Some(Step::Fail(control)) => {
                         if let Some(control) = control {
@@ -222,6 +230,23 @@ mod tests {
         assert!(matches!(first, Some(Ok(_))));
         let second = body.frame().await;
         assert!(matches!(second, Some(Err(InjectedBodyError))));
+        assert!(body.frame().await.is_none());
+    }
+
+    #[tokio::test]
+    async fn hanging_body_waits_for_shutdown_then_fails() {
+        let (stop, stopped) = watch::channel(false);
+        let body = SandboxBody::scripted([
+            Step::Data(Bytes::from_static(b"ab")),
+            Step::Hang(stopped),
+            Step::Data(Bytes::from_static(b"never")),
+        ]);
+        let mut body = std::pin::pin!(body);
+        assert!(matches!(body.frame().await, Some(Ok(_))));
+        let waiting = tokio::time::timeout(Duration::from_millis(50), body.frame()).await;
+        assert!(waiting.is_err(), "nothing before shutdown");
+        stop.send_replace(true);
+        assert!(matches!(body.frame().await, Some(Err(InjectedBodyError))));
         assert!(body.frame().await.is_none());
     }
 

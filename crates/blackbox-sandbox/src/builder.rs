@@ -9,7 +9,9 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::sandbox::{Sandbox, SandboxParts, seed};
+use crate::request_log::DEFAULT_CAPACITY;
+use crate::sandbox::{Sandbox, SandboxParts};
+use crate::seed::{is_valid_token, seed_demo_data};
 use crate::server::{ConnSettings, accept_loop};
 use crate::service::Shared;
 use crate::state::new_token;
@@ -36,7 +38,7 @@ use crate::tls;
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct SandboxBuilder {
     port: u16,
     tls: bool,
@@ -45,11 +47,28 @@ pub struct SandboxBuilder {
     tls_server_names: Option<Vec<String>>,
     tls_expired_certificate: bool,
     demo_token: Option<String>,
+    request_log_capacity: usize,
+}
+
+impl Default for SandboxBuilder {
+    fn default() -> SandboxBuilder {
+        SandboxBuilder {
+            port: 0,
+            tls: false,
+            extra_sessions: 0,
+            idle_connection_timeout: None,
+            tls_server_names: None,
+            tls_expired_certificate: false,
+            demo_token: None,
+            request_log_capacity: DEFAULT_CAPACITY,
+        }
+    }
 }
 
 impl fmt::Debug for SandboxBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SandboxBuilder")
+        let mut debug = f.debug_struct("SandboxBuilder");
+        debug
             .field("port", &self.port)
             .field("tls", &self.tls)
             .field("extra_sessions", &self.extra_sessions)
@@ -59,14 +78,23 @@ impl fmt::Debug for SandboxBuilder {
             .field(
                 "demo_token",
                 &self.demo_token.as_ref().map(|_| "** redacted **"),
-            )
-            .finish()
+            );
+        // Shown only when changed, so the output for every configuration
+        // that predates the option stays the same.
+        if self.request_log_capacity != DEFAULT_CAPACITY {
+            debug.field("request_log_capacity", &self.request_log_capacity);
+        }
+        debug.finish()
     }
 }
 
 impl SandboxBuilder {
+    /// How many requests the request log keeps by default: the last 10,000.
+    pub const DEFAULT_REQUEST_LOG_CAPACITY: usize = DEFAULT_CAPACITY;
+
     /// A builder with the defaults: plain HTTP on an ephemeral port of
-    /// 127.0.0.1, no extra sessions, no idle timeout, a random demo token.
+    /// 127.0.0.1, no extra sessions, no idle timeout, a random demo token,
+    /// a request log of the last 10,000 requests.
     pub fn new() -> SandboxBuilder {
         SandboxBuilder::default()
     }
@@ -124,6 +152,16 @@ impl SandboxBuilder {
         self
     }
 
+    /// How many of the most recent requests the request log keeps
+    /// ([`Sandbox::requests`]); default
+    /// [`DEFAULT_REQUEST_LOG_CAPACITY`](Self::DEFAULT_REQUEST_LOG_CAPACITY).
+    /// `0` records nothing (e.g. for benchmarks). Whatever the capacity,
+    /// the recorded bodies take at most 16 MiB.
+    pub fn request_log_capacity(mut self, capacity: usize) -> SandboxBuilder {
+        self.request_log_capacity = capacity;
+        self
+    }
+
     /// Binds the listener, generates the TLS material if needed, seeds the
     /// sessions and starts serving in the background.
     ///
@@ -133,8 +171,7 @@ impl SandboxBuilder {
     pub async fn start(self) -> io::Result<Sandbox> {
         let demo_token = match self.demo_token {
             Some(token) => {
-                let valid = !token.is_empty() && token.bytes().all(|b| b.is_ascii_graphic());
-                if !valid {
+                if !is_valid_token(&token) {
                     return Err(io::Error::new(
                         io::ErrorKind::InvalidInput,
                         "the demo token must be non-empty visible ASCII without spaces",
@@ -161,8 +198,9 @@ impl SandboxBuilder {
             None => format!("http://127.0.0.1:{}", local_addr.port()),
         };
 
-        let shared = Arc::new(Shared::default());
-        let seeded = seed(
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let shared = Arc::new(Shared::new(self.request_log_capacity, shutdown_rx.clone()));
+        let seeded = seed_demo_data(
             &mut shared.store(),
             shared.clock.now_unix(),
             demo_token.clone(),
@@ -176,7 +214,6 @@ impl SandboxBuilder {
             tls: acceptor,
             idle_timeout: self.idle_connection_timeout,
         });
-        let (shutdown, shutdown_rx) = watch::channel(false);
         let task = tokio::spawn(accept_loop(
             listener,
             Arc::clone(&shared),
@@ -209,6 +246,12 @@ mod tests {
              idle_connection_timeout: None, tls_server_names: None, \
              tls_expired_certificate: false, demo_token: Some(\"** redacted **\") }"
         );
+    }
+
+    #[test]
+    fn debug_shows_a_changed_request_log_capacity() {
+        let builder = SandboxBuilder::new().request_log_capacity(0);
+        assert!(format!("{builder:?}").ends_with(", request_log_capacity: 0 }"));
     }
 
     #[test]

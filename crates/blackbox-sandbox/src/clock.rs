@@ -11,16 +11,50 @@ use crate::timestamp::unix_seconds;
 /// Only expiry decisions and new timestamps (`created_at`, `expires_at` of new
 /// sessions) use this clock; timeouts and fault delays use real time.
 ///
+/// Moving the clock past a session's `expires_at` expires it: its token is
+/// refused (401) and `get_session_stats` counts it as expired, until
+/// `cleanup_expired_sessions` deletes it.
+///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> std::io::Result<()> {
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use std::time::Duration;
+/// use blackbox_sandbox::{Sandbox, SessionSeed};
+/// use tokio::io::{AsyncReadExt, AsyncWriteExt};
 ///
-/// let sandbox = blackbox_sandbox::Sandbox::start().await?;
-/// // The demo session expires in 24 hours: jump past that.
-/// sandbox.clock().advance(Duration::from_secs(25 * 3600));
-/// assert_eq!(sandbox.clock().offset(), Duration::from_secs(25 * 3600));
+/// let sandbox = Sandbox::start().await?;
+/// let session = sandbox.seed_session(
+///     SessionSeed::new().expires_in(Duration::from_secs(3600)),
+/// )?;
+/// // GET /api/v0/sessions/stats with a token: the status line and body.
+/// let stats = |token: String| {
+///     let addr = sandbox.local_addr();
+///     async move {
+///         let request = format!(
+///             "GET /api/v0/sessions/stats HTTP/1.1\r\nHost: localhost\r\n\
+///              Authorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+///         );
+///         let mut stream = tokio::net::TcpStream::connect(addr).await?;
+///         stream.write_all(request.as_bytes()).await?;
+///         let mut answer = String::new();
+///         stream.read_to_string(&mut answer).await?;
+///         Ok::<_, std::io::Error>(answer)
+///     }
+/// };
+/// assert!(stats(session.token.clone()).await?.starts_with("HTTP/1.1 200 OK"));
+///
+/// // An hour later (without sleeping) the seeded session has expired...
+/// sandbox.clock().advance(Duration::from_secs(3600));
+/// assert_eq!(sandbox.clock().offset(), Duration::from_secs(3600));
+/// assert!(stats(session.token.clone()).await?.starts_with("HTTP/1.1 401"));
+/// // ...while the demo session (24 hours) is live and counts it, besides
+/// // the demo user's session that was expired from the start.
+/// let answer = stats(sandbox.demo_token().to_owned()).await?;
+/// assert!(answer.contains(r#""expired_sessions":2"#));
+///
+/// // Back to real time: the session is live again.
 /// sandbox.clock().set_offset(Duration::ZERO);
+/// assert!(stats(session.token.clone()).await?.starts_with("HTTP/1.1 200 OK"));
 /// # Ok(())
 /// # }
 /// ```

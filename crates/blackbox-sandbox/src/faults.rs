@@ -9,14 +9,87 @@ use crate::operation::Operation;
 /// A misbehaviour the sandbox performs instead of (or while) answering one
 /// request.
 ///
-/// Faults are scripted per [`Operation`] through [`Faults`]. Faults that answer
-/// before the request is processed (`Status`, `ResetBeforeHeaders`,
-/// `InvalidJson`, `WrongShapeJson`, `OversizedBody`, `WrongContentType`) have
-/// no side effect on the sandbox's state. `DelayBeforeHeaders` and the
-/// mid-body faults (`DelayMidBody`, `ResetMidBody`, `TruncatedBody`) process
+/// Faults are scripted per [`Operation`] through [`Faults`]; the sandbox
+/// reads the request body, records the request, then applies the fault.
+///
+/// | kind | faults |
+/// | --- | --- |
+/// | error statuses | [`Status`](Fault::Status) (with `Retry-After`) |
+/// | connection resets and closes | [`ResetBeforeHeaders`](Fault::ResetBeforeHeaders), [`ResetMidBody`](Fault::ResetMidBody), [`CloseBeforeHeaders`](Fault::CloseBeforeHeaders), [`TruncatedBody`](Fault::TruncatedBody) |
+/// | slowness and stalls | [`DelayBeforeHeaders`](Fault::DelayBeforeHeaders), [`DelayMidBody`](Fault::DelayMidBody), [`Stall`](Fault::Stall), [`StallMidBody`](Fault::StallMidBody) |
+/// | malformed bodies | [`InvalidJson`](Fault::InvalidJson), [`WrongShapeJson`](Fault::WrongShapeJson), [`WrongContentType`](Fault::WrongContentType), [`Raw`](Fault::Raw) |
+/// | oversized bodies | [`OversizedBody`](Fault::OversizedBody) |
+///
+/// Faults that answer (or fail) without processing the request (`Status`,
+/// `ResetBeforeHeaders`, `CloseBeforeHeaders`, `Stall`, `InvalidJson`,
+/// `WrongShapeJson`, `OversizedBody`, `WrongContentType`, `Raw`) have no side
+/// effect on the sandbox's state. `DelayBeforeHeaders` and the mid-body faults
+/// (`DelayMidBody`, `ResetMidBody`, `TruncatedBody`, `StallMidBody`) process
 /// the request normally — a revoke really revokes — and then misbehave while
 /// delivering the answer, like a server whose connection dies after the work
 /// is done.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use std::time::Duration;
+/// use blackbox_sandbox::{Fault, Operation, Sandbox};
+/// use tokio::io::{AsyncReadExt, AsyncWriteExt};
+///
+/// let sandbox = Sandbox::start().await?;
+/// sandbox.faults().script(
+///     Operation::GetSessionStats,
+///     [
+///         Fault::status_retry_after(503, "2"),
+///         Fault::ResetBeforeHeaders,
+///         Fault::Stall,
+///         Fault::raw(200, "application/json", r#"{"success":true,"data":{"total_sessions":-1}}"#),
+///         Fault::OversizedBody(10 * 1024 * 1024),
+///     ],
+/// );
+/// let request = format!(
+///     "GET /api/v0/sessions/stats HTTP/1.1\r\nHost: localhost\r\n\
+///      Authorization: Bearer {}\r\nConnection: close\r\n\r\n",
+///     sandbox.demo_token()
+/// );
+/// // One request on a fresh connection; what arrived before the server
+/// // closed it, or before `patience` ran out.
+/// let exchange = |patience: Duration| {
+///     let request = request.clone();
+///     let addr = sandbox.local_addr();
+///     async move {
+///         let mut stream = tokio::net::TcpStream::connect(addr).await?;
+///         stream.write_all(request.as_bytes()).await?;
+///         let mut answer = Vec::new();
+///         match tokio::time::timeout(patience, stream.read_to_end(&mut answer)).await {
+///             Ok(Ok(_)) => Ok(Some(answer)),
+///             Ok(Err(e)) => Err(e),
+///             Err(_) => Ok(None), // still waiting
+///         }
+///     }
+/// };
+/// let patience = Duration::from_secs(5);
+///
+/// let answer = exchange(patience).await?.unwrap_or_default();
+/// assert!(answer.starts_with(b"HTTP/1.1 503"));
+/// assert!(String::from_utf8_lossy(&answer).contains("retry-after: 2\r\n"));
+///
+/// let reset = exchange(patience).await;
+/// assert_eq!(reset.err().map(|e| e.kind()), Some(std::io::ErrorKind::ConnectionReset));
+///
+/// assert!(exchange(Duration::from_millis(300)).await?.is_none(), "stalled");
+///
+/// let answer = exchange(patience).await?.unwrap_or_default();
+/// assert!(String::from_utf8_lossy(&answer).ends_with(r#""total_sessions":-1}}"#));
+///
+/// let answer = exchange(patience).await?.unwrap_or_default();
+/// assert!(answer.len() > 10 * 1024 * 1024);
+///
+/// assert_eq!(sandbox.faults().pending(Operation::GetSessionStats), 0);
+/// sandbox.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {
@@ -59,6 +132,32 @@ pub enum Fault {
     OversizedBody(usize),
     /// Answers 200 with `Content-Type: text/html` and an HTML body.
     WrongContentType,
+    /// Closes the connection cleanly without answering: on HTTP/1.1 a FIN
+    /// with no response bytes (what a client sees when a server closes an
+    /// idle keep-alive connection just as a request is sent); on HTTP/2 the
+    /// stream is reset (`RST_STREAM`) and the connection stays up.
+    CloseBeforeHeaders,
+    /// Never answers: holds the request until the client gives up (closes
+    /// the connection or resets the stream) or the sandbox shuts down, then
+    /// closes without an answer — to test a client's timeouts. The request
+    /// is not processed.
+    Stall,
+    /// Sends the headers (with the `Content-Length` of the full normal
+    /// body) and the first half of the body, then nothing more until the
+    /// client gives up or the sandbox shuts down — to test a client's body
+    /// read timeout. The request is processed.
+    StallMidBody,
+    /// Answers exactly this status (500 when outside 200..=599), this
+    /// `Content-Type` (none when `None` or not a valid header value) and this
+    /// body (none for 204 and 304): any malformed answer a test needs.
+    Raw {
+        /// The HTTP status code to answer.
+        status: u16,
+        /// The `Content-Type` header value, verbatim.
+        content_type: Option<String>,
+        /// The body, verbatim.
+        body: Vec<u8>,
+    },
 }
 
 impl Fault {
@@ -87,6 +186,28 @@ impl Fault {
         Fault::Status {
             status,
             retry_after: Some(retry_after.into()),
+        }
+    }
+
+    /// A [`Fault::Raw`] answer with this status, `Content-Type` and body.
+    ///
+    /// ```
+    /// use blackbox_sandbox::Fault;
+    /// let fault = Fault::raw(200, "application/json", "[]");
+    /// assert_eq!(
+    ///     fault,
+    ///     Fault::Raw {
+    ///         status: 200,
+    ///         content_type: Some("application/json".into()),
+    ///         body: b"[]".to_vec(),
+    ///     }
+    /// );
+    /// ```
+    pub fn raw(status: u16, content_type: impl Into<String>, body: impl Into<Vec<u8>>) -> Fault {
+        Fault::Raw {
+            status,
+            content_type: Some(content_type.into()),
+            body: body.into(),
         }
     }
 }

@@ -4,7 +4,16 @@
 //! The sandbox serves the seven operations of `sessions.yaml` from in-memory
 //! state on 127.0.0.1, over plain HTTP/1.1 or over TLS (HTTP/2 or HTTP/1.1 by
 //! ALPN) with a CA generated at start. It is meant for end-to-end tests,
-//! examples and benchmarks of the SDK, and never depends on the SDK crates.
+//! examples and benchmarks of the SDK — and for the tests of code that uses
+//! the SDK, as a dev-dependency — and never depends on the SDK crates.
+//!
+//! | to | use |
+//! | --- | --- |
+//! | start it in-process on an ephemeral port | [`Sandbox::start`], [`Sandbox::start_tls`] and the CA to trust, [`Sandbox::ca_pem`]; [`Sandbox::builder`] for options |
+//! | seed users and sessions, current or expired | [`Sandbox::add_user`], [`Sandbox::seed_session`] with a [`SessionSeed`] |
+//! | expire sessions without sleeping | [`Sandbox::clock`], [`Clock::advance`] |
+//! | script faults per operation | [`Sandbox::faults`], [`Faults::push`], [`Fault`] |
+//! | read back what it received | [`Sandbox::requests`], [`Sandbox::requests_for`] ([`RecordedRequest`]), [`Sandbox::request_count`] |
 //!
 //! # Usage
 //!
@@ -64,14 +73,18 @@
 //!
 //! # Errors
 //!
-//! Checks run in this order, each answered with the envelope
-//! (`success: false`) and a message saying what was wrong:
+//! The body of every request routed to an operation is read first (at most
+//! 64 KiB, within 30 seconds; a body whose `Content-Length` announces more is
+//! not read) and the request recorded. Then the checks run in this order,
+//! each answered with the envelope (`success: false`) and a message saying
+//! what was wrong:
 //!
 //! 1. unknown path → 404; known path, wrong method → 405 with `Allow`;
 //! 2. missing, malformed, unknown, revoked or expired bearer token → 401;
 //! 3. `revoke-all` and `extend` without `Content-Type: application/json`
 //!    (parameters such as `; charset=utf-8` allowed) → 415;
-//! 4. request body over 64 KiB → 413;
+//! 4. request body over 64 KiB → 413 (one that could not be read: 400, or
+//!    408 after 30 seconds);
 //! 5. path id that is not a UUID → 400;
 //! 6. malformed JSON → 400; schema violations (missing field, wrong type,
 //!    negative, fractional or larger than `i32::MAX` hours) → 422;
@@ -81,9 +94,18 @@
 //! # Faults
 //!
 //! [`Faults`] holds a FIFO script of [`Fault`]s per [`Operation`]; each
-//! request routed to that operation consumes one before authentication.
+//! request routed to that operation consumes one before authentication:
+//! error statuses with `Retry-After`, connection resets and closes, delays
+//! and stalls, malformed and oversized bodies.
+//!
+//! # What it received
+//!
 //! [`Sandbox::request_count`], [`Sandbox::total_requests`] and
-//! [`Sandbox::connection_count`] count what arrived.
+//! [`Sandbox::connection_count`] count what arrived. [`Sandbox::requests`]
+//! returns the request log: each request routed to an operation, with its
+//! method, URI, headers, body and arrival time ([`RecordedRequest`]), the
+//! last 10,000 by default ([`SandboxBuilder::request_log_capacity`]). Its
+//! `Debug` output redacts credentials.
 //!
 //! # Features
 //!
@@ -98,7 +120,9 @@ mod clock;
 mod faults;
 mod models;
 mod operation;
+mod request_log;
 mod sandbox;
+mod seed;
 mod server;
 mod service;
 mod state;
@@ -109,4 +133,6 @@ pub use builder::SandboxBuilder;
 pub use clock::Clock;
 pub use faults::{Fault, Faults};
 pub use operation::Operation;
+pub use request_log::RecordedRequest;
 pub use sandbox::Sandbox;
+pub use seed::{SeedError, SeededSession, SessionSeed};

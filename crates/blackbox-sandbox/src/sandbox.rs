@@ -13,9 +13,9 @@ use crate::builder::SandboxBuilder;
 use crate::clock::Clock;
 use crate::faults::Faults;
 use crate::operation::Operation;
+use crate::request_log::RecordedRequest;
+use crate::seed::{SeedError, Seeded, SeededSession, SessionSeed};
 use crate::service::Shared;
-use crate::state::{Session, Store, new_token};
-use crate::timestamp::{MAX_UNIX_SECONDS, SECONDS_PER_HOUR};
 
 /// A running Blackbox Session Management API server on 127.0.0.1.
 ///
@@ -73,13 +73,6 @@ impl fmt::Debug for Sandbox {
     }
 }
 
-/// Ids of the seeded users and sessions.
-pub(crate) struct Seeded {
-    pub(crate) demo_user_id: Uuid,
-    pub(crate) demo_session_id: Uuid,
-    pub(crate) other_session_id: Uuid,
-}
-
 /// Everything [`SandboxBuilder::start`] hands over.
 pub(crate) struct SandboxParts {
     pub(crate) shared: Arc<Shared>,
@@ -90,98 +83,6 @@ pub(crate) struct SandboxParts {
     pub(crate) ca_pem: Option<String>,
     pub(crate) shutdown: watch::Sender<bool>,
     pub(crate) task: JoinHandle<()>,
-}
-
-const HOUR: i64 = SECONDS_PER_HOUR;
-
-fn session(
-    user_id: Uuid,
-    token: String,
-    created_at: i64,
-    expires_at: i64,
-    user_agent: &str,
-    ip_address: &str,
-) -> Session {
-    Session {
-        id: Uuid::new_v4(),
-        user_id,
-        token,
-        created_at,
-        expires_at: expires_at.min(MAX_UNIX_SECONDS),
-        user_agent: user_agent.to_owned(),
-        ip_address: ip_address.to_owned(),
-    }
-}
-
-/// Seeds the demo user, its sessions and the other user.
-pub(crate) fn seed(store: &mut Store, now: i64, demo_token: String, extra: usize) -> Seeded {
-    let demo_user_id = Uuid::new_v4();
-    let other_user_id = Uuid::new_v4();
-    let at = |offset: i64| now.saturating_add(offset);
-
-    let other = session(
-        other_user_id,
-        new_token(),
-        at(-5 * HOUR),
-        at(24 * HOUR),
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/126.0",
-        "203.0.113.50",
-    );
-    let other_session_id = other.id;
-    store.insert(other);
-    store.insert(session(
-        demo_user_id,
-        new_token(),
-        at(-48 * HOUR),
-        at(-24 * HOUR),
-        "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Firefox/128.0",
-        "203.0.113.9",
-    ));
-    store.insert(session(
-        demo_user_id,
-        new_token(),
-        at(-3 * HOUR),
-        at(7 * 24 * HOUR),
-        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1.15",
-        "192.0.2.10",
-    ));
-    store.insert(session(
-        demo_user_id,
-        new_token(),
-        at(-2 * HOUR),
-        at(12 * HOUR),
-        "curl/8.5.0",
-        "198.51.100.7",
-    ));
-    let demo = session(
-        demo_user_id,
-        demo_token,
-        at(-HOUR),
-        at(24 * HOUR),
-        concat!("blackbox-sandbox/", env!("CARGO_PKG_VERSION"), " (demo)"),
-        "127.0.0.1",
-    );
-    let demo_session_id = demo.id;
-    store.insert(demo);
-    let extra_i64 = i64::try_from(extra).unwrap_or(i64::MAX);
-    for i in 0..extra {
-        // Created one second apart, the last one now, so the order is stable.
-        let i_i64 = i64::try_from(i).unwrap_or(i64::MAX);
-        let created = at(-(extra_i64 - i_i64 - 1));
-        store.insert(session(
-            demo_user_id,
-            new_token(),
-            created,
-            at(24 * HOUR),
-            "blackbox-sandbox/extra",
-            "127.0.0.1",
-        ));
-    }
-    Seeded {
-        demo_user_id,
-        demo_session_id,
-        other_session_id,
-    }
 }
 
 impl Sandbox {
@@ -199,13 +100,84 @@ impl Sandbox {
     }
 
     /// Starts a plain-HTTP sandbox on an ephemeral port of 127.0.0.1.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    ///
+    /// let sandbox = blackbox_sandbox::Sandbox::start().await?;
+    /// // Point the client under test at `base_url` with `demo_token`.
+    /// assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
+    /// let request = format!(
+    ///     "GET /api/v0/sessions/stats HTTP/1.1\r\nHost: localhost\r\n\
+    ///      Authorization: Bearer {}\r\nConnection: close\r\n\r\n",
+    ///     sandbox.demo_token()
+    /// );
+    /// let mut stream = tokio::net::TcpStream::connect(sandbox.local_addr()).await?;
+    /// stream.write_all(request.as_bytes()).await?;
+    /// let mut answer = String::new();
+    /// stream.read_to_string(&mut answer).await?;
+    /// assert!(answer.starts_with("HTTP/1.1 200 OK"));
+    /// assert!(answer.ends_with(
+    ///     r#"{"success":true,"message":null,"data":{"total_sessions":4,"active_sessions":3,"expired_sessions":1}}"#
+    /// ));
+    /// sandbox.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn start() -> std::io::Result<Sandbox> {
         SandboxBuilder::new().start().await
     }
 
     /// Starts a TLS sandbox on an ephemeral port of 127.0.0.1, with a fresh CA
     /// ([`ca_pem`](Self::ca_pem)) and a certificate for `localhost` and
-    /// `127.0.0.1`.
+    /// `127.0.0.1`. Clients must trust that CA (and only it, ideally): the
+    /// certificate is valid for `https://localhost:PORT` ([`base_url`]) and
+    /// `https://127.0.0.1:PORT`. ALPN offers `h2` and `http/1.1`.
+    ///
+    /// [`base_url`]: Self::base_url
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::sync::Arc;
+    /// use rustls::pki_types::{CertificateDer, ServerName, pem::PemObject};
+    /// use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    ///
+    /// let sandbox = blackbox_sandbox::Sandbox::start_tls().await?;
+    /// assert!(sandbox.base_url().starts_with("https://localhost:"));
+    ///
+    /// // Trust only the sandbox's CA.
+    /// let ca_pem = sandbox.ca_pem().unwrap_or_default();
+    /// let mut roots = rustls::RootCertStore::empty();
+    /// for certificate in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
+    ///     roots.add(certificate?)?;
+    /// }
+    /// let provider = Arc::new(rustls::crypto::ring::default_provider());
+    /// let config = rustls::ClientConfig::builder_with_provider(provider)
+    ///     .with_safe_default_protocol_versions()?
+    ///     .with_root_certificates(roots)
+    ///     .with_no_client_auth();
+    ///
+    /// let tcp = tokio::net::TcpStream::connect(sandbox.local_addr()).await?;
+    /// let mut tls = tokio_rustls::TlsConnector::from(Arc::new(config))
+    ///     .connect(ServerName::try_from("localhost")?, tcp)
+    ///     .await?;
+    /// let request = format!(
+    ///     "GET /api/v0/sessions HTTP/1.1\r\nHost: localhost\r\n\
+    ///      Authorization: Bearer {}\r\nConnection: close\r\n\r\n",
+    ///     sandbox.demo_token()
+    /// );
+    /// tls.write_all(request.as_bytes()).await?;
+    /// let mut answer = Vec::new();
+    /// // The sandbox closes the connection with a TLS close_notify.
+    /// tls.read_to_end(&mut answer).await?;
+    /// assert!(answer.starts_with(b"HTTP/1.1 200 OK"));
+    /// sandbox.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn start_tls() -> std::io::Result<Sandbox> {
         SandboxBuilder::new().tls(true).start().await
     }
@@ -276,33 +248,82 @@ impl Sandbox {
     }
 
     /// Adds a demo-user session that expires `expires_in` from the sandbox's
-    /// now (capped at 9999-12-31T23:59:59Z); returns its id and token.
+    /// now (whole seconds, capped at 9999-12-31T23:59:59Z); returns its id
+    /// and token. [`seed_session`](Self::seed_session) sets more.
     pub fn add_session(&self, expires_in: Duration) -> (Uuid, String) {
+        // `expires_in` is truncated to whole seconds, as it always was.
+        let seed = SessionSeed::new()
+            .expires_in(Duration::from_secs(expires_in.as_secs()))
+            .created_ago(Duration::ZERO)
+            .user_agent("blackbox-sandbox/added");
+        match self.seed_session(seed) {
+            Ok(added) => (added.id, added.token),
+            // A fresh random token is always valid and unused.
+            Err(_) => (Uuid::nil(), String::new()),
+        }
+    }
+
+    /// A fresh user id that no session uses yet, for
+    /// [`SessionSeed::user`].
+    ///
+    /// The API has no user endpoints, so a user has no state of its own in
+    /// the sandbox: it exists through its sessions. Users never see each
+    /// other's sessions (another user's session id gets 404).
+    pub fn add_user(&self) -> Uuid {
+        Uuid::new_v4()
+    }
+
+    /// Adds a session as described by `seed` (see [`SessionSeed`] for the
+    /// defaults, and how to make it the current session of a request).
+    ///
+    /// # Errors
+    ///
+    /// [`SeedError::InvalidToken`] or [`SeedError::DuplicateToken`] when a
+    /// chosen token is not usable; nothing is added then.
+    pub fn seed_session(&self, seed: SessionSeed) -> Result<SeededSession, SeedError> {
         let now = self.shared.clock.now_unix();
-        let seconds = i64::try_from(expires_in.as_secs()).unwrap_or(i64::MAX);
-        let token = new_token();
-        let added = session(
-            self.seeded.demo_user_id,
-            token.clone(),
-            now,
-            now.saturating_add(seconds),
-            "blackbox-sandbox/added",
-            "127.0.0.1",
-        );
-        let id = added.id;
-        self.shared.store().insert(added);
-        (id, token)
+        let mut store = self.shared.store();
+        let session = seed.build(&store, now, self.seeded.demo_user_id)?;
+        let seeded = SeededSession::of(&session);
+        store.insert(session);
+        Ok(seeded)
+    }
+
+    /// The ids of `user_id`'s sessions (expired ones included), in the order
+    /// `list_sessions` returns them to that user.
+    pub fn user_session_ids(&self, user_id: Uuid) -> Vec<Uuid> {
+        self.shared
+            .store()
+            .user_sessions(user_id)
+            .iter()
+            .map(|s| s.id)
+            .collect()
+    }
+
+    /// Every recorded request, oldest first (see [`RecordedRequest`]).
+    ///
+    /// The log holds the requests routed to an operation (not those
+    /// answered 404 or 405): the last 10,000 by default (see
+    /// [`SandboxBuilder::request_log_capacity`]), with their bodies at most
+    /// 16 MiB in total; past either bound the oldest are dropped.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.requests.snapshot(None)
+    }
+
+    /// The recorded requests routed to `op`, oldest first.
+    pub fn requests_for(&self, op: Operation) -> Vec<RecordedRequest> {
+        self.shared.requests.snapshot(Some(op))
+    }
+
+    /// Empties the request log (the counters are not reset).
+    pub fn clear_requests(&self) {
+        self.shared.requests.clear();
     }
 
     /// The ids of the demo user's current sessions (expired ones included),
     /// in the order `list_sessions` returns them.
     pub fn session_ids(&self) -> Vec<Uuid> {
-        self.shared
-            .store()
-            .user_sessions(self.seeded.demo_user_id)
-            .iter()
-            .map(|s| s.id)
-            .collect()
+        self.user_session_ids(self.seeded.demo_user_id)
     }
 
     /// Stops gracefully: stops accepting, lets in-flight requests finish

@@ -85,6 +85,11 @@ impl Store {
         self.sessions.push(session);
     }
 
+    /// Whether a session (live or not) has this token.
+    pub(crate) fn has_token(&self, token: &str) -> bool {
+        self.sessions.iter().any(|s| s.token == token)
+    }
+
     /// The caller owning `token`, if its session exists and has not expired.
     pub(crate) fn authenticate(&self, token: &str, now: i64) -> Option<Caller> {
         self.sessions

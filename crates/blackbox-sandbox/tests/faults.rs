@@ -10,6 +10,7 @@ use common::*;
 use http_body_util::{BodyExt, Empty};
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 const SESSIONS: &str = "/api/v0/sessions";
@@ -445,4 +446,292 @@ async fn concurrent_requests_each_take_one_fault() {
     assert_eq!(statuses, [200, 200, 200, 200, 200, 503, 503, 503, 503, 503]);
     assert_eq!(sandbox.request_count(Operation::ListSessions), 10);
     assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn close_before_headers_closes_cleanly_without_an_answer() {
+    let sandbox = sandbox().await;
+    let target = sandbox.session_ids()[0];
+    sandbox
+        .faults()
+        .push(Operation::RevokeSession, Fault::CloseBeforeHeaders);
+    let raw = exchange(
+        sandbox.local_addr(),
+        &request(
+            "DELETE",
+            &format!("{SESSIONS}/{target}"),
+            Some(sandbox.demo_token()),
+            None,
+            None,
+        ),
+    )
+    .await;
+    assert!(
+        raw.bytes.is_empty(),
+        "{:?}",
+        String::from_utf8_lossy(&raw.bytes)
+    );
+    assert_eq!(raw.end, End::Eof, "a clean close, not a reset");
+    // Nothing was processed, and the next request is served.
+    assert!(sandbox.session_ids().contains(&target));
+    assert_eq!(sandbox.request_count(Operation::RevokeSession), 1);
+    assert_ok(&call(&sandbox, "DELETE", &format!("{SESSIONS}/{target}"), None).await);
+}
+
+#[tokio::test]
+async fn close_before_headers_is_an_incomplete_message_for_hyper() {
+    let sandbox = sandbox().await;
+    sandbox
+        .faults()
+        .push(Operation::ListSessions, Fault::CloseBeforeHeaders);
+    let stream = TcpStream::connect(sandbox.local_addr())
+        .await
+        .expect("connect");
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .expect("handshake");
+    let driver = tokio::spawn(connection);
+    let request = http::Request::get(SESSIONS)
+        .header("host", "127.0.0.1")
+        .header("authorization", format!("Bearer {}", sandbox.demo_token()))
+        .body(Empty::<Bytes>::new())
+        .expect("request");
+    let error = sender.send_request(request).await.expect_err("no answer");
+    assert!(error.is_incomplete_message(), "{error:?}");
+    let _ = tokio::time::timeout(Duration::from_secs(2), driver).await;
+}
+
+#[tokio::test]
+async fn stall_never_answers_and_shutdown_ends_it_promptly() {
+    let sandbox = sandbox().await;
+    let target = sandbox.session_ids()[0];
+    sandbox
+        .faults()
+        .push(Operation::RevokeSession, Fault::Stall);
+    let mut stalled = TcpStream::connect(sandbox.local_addr())
+        .await
+        .expect("connect");
+    stalled
+        .write_all(&request(
+            "DELETE",
+            &format!("{SESSIONS}/{target}"),
+            Some(sandbox.demo_token()),
+            None,
+            None,
+        ))
+        .await
+        .expect("write");
+    let raw = read_until_closed(&mut stalled, Duration::from_millis(700)).await;
+    assert!(raw.bytes.is_empty(), "no answer while stalled");
+    assert_eq!(raw.end, End::Open);
+    // The request arrived (counted and recorded) but was not processed.
+    assert_eq!(sandbox.request_count(Operation::RevokeSession), 1);
+    assert_eq!(sandbox.requests_for(Operation::RevokeSession).len(), 1);
+    assert!(sandbox.session_ids().contains(&target));
+    // Other requests are served meanwhile.
+    assert_ok(&call(&sandbox, "GET", SESSIONS, None).await);
+
+    // Shutting down ends the stall at once (not after the grace period):
+    // the stalled connection is closed without an answer.
+    let started = Instant::now();
+    let (_, raw) = tokio::join!(
+        sandbox.shutdown(),
+        read_until_closed(&mut stalled, Duration::from_secs(5))
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(1_500),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(raw.bytes.is_empty());
+    assert_ne!(raw.end, End::Open);
+}
+
+#[tokio::test]
+async fn a_stalled_request_the_client_abandons_does_not_block_the_next() {
+    let sandbox = sandbox().await;
+    sandbox.faults().push(Operation::ListSessions, Fault::Stall);
+    let gave_up = exchange_with_deadline(
+        sandbox.local_addr(),
+        &list_request(&sandbox),
+        Duration::from_millis(300),
+    )
+    .await;
+    assert!(gave_up.bytes.is_empty());
+    assert_eq!(gave_up.end, End::Open);
+    // The stall took one fault only.
+    let raw = exchange(sandbox.local_addr(), &list_request(&sandbox)).await;
+    assert_eq!(assert_ok(&raw.parse())["total"], json!(4));
+}
+
+#[tokio::test]
+async fn stall_mid_body_sends_half_then_nothing_until_shutdown() {
+    let sandbox = sandbox().await;
+    let target = sandbox.session_ids()[0];
+    sandbox
+        .faults()
+        .push(Operation::GetSession, Fault::StallMidBody);
+    let mut stream = TcpStream::connect(sandbox.local_addr())
+        .await
+        .expect("connect");
+    stream
+        .write_all(&request(
+            "GET",
+            &format!("{SESSIONS}/{target}"),
+            Some(sandbox.demo_token()),
+            None,
+            None,
+        ))
+        .await
+        .expect("write");
+    let partial = read_until_closed(&mut stream, Duration::from_millis(700)).await;
+    assert_eq!(partial.end, End::Open);
+    let first = partial.first_byte.expect("headers and half the body");
+    assert!(first < Duration::from_millis(500), "{first:?}");
+    let parsed = partial.parse();
+    assert_eq!(parsed.status, 200);
+    let declared = parsed.content_length().expect("Content-Length");
+    assert!(!parsed.body.is_empty());
+    assert_eq!(parsed.body.len(), declared / 2);
+
+    let started = Instant::now();
+    let (_, rest) = tokio::join!(
+        sandbox.shutdown(),
+        read_until_closed(&mut stream, Duration::from_secs(5))
+    );
+    assert!(started.elapsed() < Duration::from_millis(1_500));
+    assert!(rest.bytes.is_empty(), "nothing more was sent");
+    assert_ne!(rest.end, End::Open);
+}
+
+#[tokio::test]
+async fn stall_mid_body_processes_the_request() {
+    let sandbox = sandbox().await;
+    let target = sandbox.session_ids()[0];
+    sandbox
+        .faults()
+        .push(Operation::RevokeSession, Fault::StallMidBody);
+    let raw = exchange_with_deadline(
+        sandbox.local_addr(),
+        &request(
+            "DELETE",
+            &format!("{SESSIONS}/{target}"),
+            Some(sandbox.demo_token()),
+            None,
+            None,
+        ),
+        Duration::from_millis(500),
+    )
+    .await;
+    assert_eq!(raw.end, End::Open);
+    assert_eq!(raw.parse().status, 200);
+    assert!(
+        !sandbox.session_ids().contains(&target),
+        "the revoke happened"
+    );
+}
+
+#[tokio::test]
+async fn raw_faults_answer_exactly_what_was_scripted() {
+    let sandbox = sandbox().await;
+    sandbox.faults().script(
+        Operation::ListSessions,
+        [
+            Fault::raw(
+                200,
+                "application/json",
+                r#"{"success":true,"data":{"sessions":"#,
+            ),
+            Fault::Raw {
+                status: 502,
+                content_type: None,
+                body: b"upstream says no".to_vec(),
+            },
+            Fault::raw(204, "text/plain", "dropped: 204 has no body"),
+            Fault::raw(42, "bad\nvalue", "x"),
+            Fault::raw(200, "application/json", ""),
+        ],
+    );
+    let truncated_json = call(&sandbox, "GET", SESSIONS, None).await;
+    assert_eq!(truncated_json.status, 200);
+    assert_eq!(
+        truncated_json.header("content-type"),
+        Some("application/json")
+    );
+    assert_eq!(
+        truncated_json.body,
+        br#"{"success":true,"data":{"sessions":"#
+    );
+
+    let no_type = call(&sandbox, "GET", SESSIONS, None).await;
+    assert_eq!(no_type.status, 502);
+    assert_eq!(no_type.header("content-type"), None);
+    assert_eq!(no_type.body, b"upstream says no");
+
+    let raw = exchange(sandbox.local_addr(), &list_request(&sandbox)).await;
+    let no_content = raw.parse();
+    assert_eq!(no_content.status, 204);
+    assert!(no_content.body.is_empty());
+
+    let clamped = call(&sandbox, "GET", SESSIONS, None).await;
+    assert_eq!(clamped.status, 500, "a status outside 200..=599 is 500");
+    assert_eq!(
+        clamped.header("content-type"),
+        None,
+        "invalid value left out"
+    );
+    assert_eq!(clamped.body, b"x");
+
+    let empty = call(&sandbox, "GET", SESSIONS, None).await;
+    assert_eq!(empty.status, 200);
+    assert!(empty.body.is_empty());
+    assert_eq!(empty.content_length(), Some(0));
+
+    assert_ok(&call(&sandbox, "GET", SESSIONS, None).await);
+}
+
+#[tokio::test]
+async fn http2_close_and_stall_affect_only_their_stream() {
+    let sandbox = sandbox().await;
+    sandbox.faults().script(
+        Operation::ListSessions,
+        [Fault::CloseBeforeHeaders, Fault::Stall],
+    );
+    let tcp = TcpStream::connect(sandbox.local_addr())
+        .await
+        .expect("connect");
+    let (mut sender, connection) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        TokioIo::new(tcp),
+    )
+    .await
+    .expect("h2c handshake");
+    let driver = tokio::spawn(connection);
+    let uri = format!("{}{SESSIONS}", sandbox.base_url());
+    let get = || {
+        http::Request::get(uri.as_str())
+            .header("authorization", format!("Bearer {}", sandbox.demo_token()))
+            .body(Empty::<Bytes>::new())
+            .expect("request")
+    };
+    // The closed one is a reset stream.
+    let closed = sender.send_request(get()).await;
+    assert!(closed.is_err(), "{closed:?}");
+    // The stalled one never answers; the client gives up.
+    let stalled =
+        tokio::time::timeout(Duration::from_millis(300), sender.send_request(get())).await;
+    assert!(stalled.is_err(), "still stalled");
+    // The connection still serves.
+    let response = sender.send_request(get()).await.expect("response");
+    assert_eq!(response.status(), 200);
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let json: Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(json["data"]["total"], json!(4));
+    assert_eq!(sandbox.connection_count(), 1);
+    driver.abort();
 }
