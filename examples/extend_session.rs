@@ -12,8 +12,7 @@ mod common;
 
 use std::process::ExitCode;
 
-use blackbox::models::ExtendSessionRequest as ExtendBody;
-use blackbox::operations::ExtendSessionRequest;
+use blackbox::models::ExtendSessionRequest;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -21,13 +20,9 @@ async fn main() -> ExitCode {
         let session_id = common::session_id(blackbox, false).await?;
         let result = blackbox
             .session_management()
-            .extend_session(ExtendSessionRequest {
-                session_id,
-                body: ExtendBody {
-                    extension_hours: 24,
-                },
-            })
-            .await?;
+            .extend_session(session_id, ExtendSessionRequest::new(24))
+            .await?
+            .into_data()?;
         println!("{result:#?}");
         Ok(())
     })

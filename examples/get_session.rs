@@ -19,7 +19,8 @@ async fn main() -> ExitCode {
         let result = blackbox
             .session_management()
             .get_session(session_id)
-            .await?;
+            .await?
+            .into_data()?;
         println!("{result:#?}");
         Ok(())
     })

@@ -14,7 +14,11 @@ use std::process::ExitCode;
 #[tokio::main]
 async fn main() -> ExitCode {
     common::run(async |blackbox| {
-        let result = blackbox.session_management().get_session_stats().await?;
+        let result = blackbox
+            .session_management()
+            .get_session_stats()
+            .await?
+            .into_data()?;
         println!("{result:#?}");
         Ok(())
     })

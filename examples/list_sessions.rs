@@ -14,7 +14,11 @@ use std::process::ExitCode;
 #[tokio::main]
 async fn main() -> ExitCode {
     common::run(async |blackbox| {
-        let result = blackbox.session_management().list_sessions().await?;
+        let result = blackbox
+            .session_management()
+            .list_sessions()
+            .await?
+            .into_data()?;
         println!("{result:#?}");
         Ok(())
     })

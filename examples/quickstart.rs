@@ -13,19 +13,19 @@ mod common;
 
 use std::process::ExitCode;
 
-use blackbox::models::RevokeAllSessionsRequest;
+use blackbox::models::{ExtendSessionRequest, RevokeAllSessionsRequest};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     common::run(async |blackbox| {
         let sessions = blackbox.session_management();
 
-        let stats = sessions.get_session_stats().await?;
+        let stats = sessions.get_session_stats().await?.into_data()?;
         println!("1. get_session_stats:\n{stats:#?}");
 
-        let list = sessions.list_sessions().await?;
+        let list = sessions.list_sessions().await?.into_data()?;
         println!("2. list_sessions:\n{list:#?}");
-        let listed = list.data.map(|list| list.sessions).unwrap_or_default();
+        let listed = list.sessions;
 
         // The caller's own session if it is listed, else the first one.
         let Some(chosen) = listed
@@ -37,10 +37,13 @@ async fn main() -> ExitCode {
             return Ok(());
         };
 
-        let session = sessions.get_session(chosen.id).await?;
+        let session = sessions.get_session(chosen.id).await?.into_data()?;
         println!("3. get_session {}:\n{session:#?}", chosen.id);
 
-        let extended = sessions.extend_session((chosen.id, 24)).await?;
+        let extended = sessions
+            .extend_session(chosen.id, ExtendSessionRequest::new(24))
+            .await?
+            .into_data()?;
         println!(
             "4. extend_session {} by 24 hours:\n{extended:#?}",
             chosen.id
@@ -57,8 +60,9 @@ async fn main() -> ExitCode {
             None => println!("5. revoke_session: skipped, no other session to revoke"),
         }
 
+        let keep_current = true;
         sessions
-            .revoke_all_sessions(RevokeAllSessionsRequest { keep_current: true })
+            .revoke_all_sessions(RevokeAllSessionsRequest::new(keep_current))
             .await?;
         println!("6. revoke_all_sessions (keep_current: true): done");
 

@@ -20,9 +20,7 @@ async fn main() -> ExitCode {
     common::run(async |blackbox| {
         blackbox
             .session_management()
-            .revoke_all_sessions(RevokeAllSessionsRequest {
-                keep_current: false,
-            })
+            .revoke_all_sessions(RevokeAllSessionsRequest::new(false))
             .await?;
         println!("revoke_all_sessions: done");
         Ok(())

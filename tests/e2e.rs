@@ -4,9 +4,11 @@
 
 use std::time::Duration;
 
-use blackbox::funcs;
-use blackbox::models::{ApiResponseSessionInfo, RevokeAllSessionsRequest, SessionInfo};
-use blackbox::operations::{ExtendSessionRequest, GetSessionRequest, RevokeSessionRequest};
+use blackbox::models::{
+    ApiResponse, ApiResponseSessionInfo, ExtendSessionRequest, RevokeAllSessionsRequest,
+    SessionInfo,
+};
+use blackbox::session_management as funcs;
 use blackbox::{Blackbox, Error, RetryConfig};
 use blackbox_sandbox::Sandbox;
 use uuid::Uuid;
@@ -42,14 +44,14 @@ fn client(sandbox: &Sandbox, transport: Transport, token: &str) -> Blackbox {
     let mut builder = Blackbox::builder()
         .server_url(sandbox.base_url())
         .token(token)
-        .retry(RetryConfig::default().initial_interval(Duration::from_millis(5)));
+        .retry(RetryConfig::default().with_initial_interval(Duration::from_millis(5)));
     if let Some(ca) = sandbox.ca_pem() {
         builder = builder
             .tls_built_in_roots(false)
             .add_root_certificate_pem(ca);
     }
     if transport == Transport::Http1Tls {
-        builder = builder.map(|core| core.http1_only(true));
+        builder = builder.http1_only(true);
     }
     builder.build().expect("client builds")
 }
@@ -92,9 +94,7 @@ impl Calls<'_> {
 
     async fn get(&self, id: Uuid) -> Result<SessionInfo, Error> {
         let answer: ApiResponseSessionInfo = match self.via {
-            Via::Funcs => {
-                funcs::get_session(self.blackbox.core(), GetSessionRequest::new(id), None).await?
-            }
+            Via::Funcs => funcs::get_session(self.blackbox.core(), id, None).await?,
             Via::Facade => self.blackbox.session_management().get_session(id).await?,
         };
         Ok(answer.data.expect("session data"))
@@ -105,7 +105,8 @@ impl Calls<'_> {
             Via::Funcs => {
                 funcs::extend_session(
                     self.blackbox.core(),
-                    ExtendSessionRequest::new(id, hours),
+                    id,
+                    ExtendSessionRequest::new(hours),
                     None,
                 )
                 .await?
@@ -113,7 +114,7 @@ impl Calls<'_> {
             Via::Facade => {
                 self.blackbox
                     .session_management()
-                    .extend_session(ExtendSessionRequest::new(id, hours))
+                    .extend_session(id, ExtendSessionRequest::new(hours))
                     .await?
             }
         };
@@ -121,38 +122,58 @@ impl Calls<'_> {
     }
 
     async fn revoke(&self, id: Uuid) -> Result<(), Error> {
-        match self.via {
-            Via::Funcs => {
-                funcs::revoke_session(self.blackbox.core(), RevokeSessionRequest::new(id), None)
-                    .await
+        let answer = match self.via {
+            Via::Funcs => funcs::revoke_session(self.blackbox.core(), id, None).await?,
+            Via::Facade => {
+                self.blackbox
+                    .session_management()
+                    .revoke_session(id)
+                    .await?
             }
-            Via::Facade => self.blackbox.session_management().revoke_session(id).await,
-        }
+        };
+        unit(answer)
     }
 
     async fn revoke_all(&self, keep_current: bool) -> Result<(), Error> {
         let request = RevokeAllSessionsRequest::new(keep_current);
-        match self.via {
-            Via::Funcs => funcs::revoke_all_sessions(self.blackbox.core(), request, None).await,
+        let answer = match self.via {
+            Via::Funcs => funcs::revoke_all_sessions(self.blackbox.core(), request, None).await?,
             Via::Facade => {
                 self.blackbox
                     .session_management()
                     .revoke_all_sessions(request)
-                    .await
+                    .await?
             }
-        }
+        };
+        unit(answer)
     }
 
     async fn cleanup(&self) -> Result<(), Error> {
-        match self.via {
-            Via::Funcs => funcs::cleanup_expired_sessions(self.blackbox.core(), None).await,
+        let answer = match self.via {
+            Via::Funcs => funcs::cleanup_expired_sessions(self.blackbox.core(), None).await?,
             Via::Facade => {
                 self.blackbox
                     .session_management()
                     .cleanup_expired_sessions()
-                    .await
+                    .await?
             }
-        }
+        };
+        unit(answer)
+    }
+}
+
+/// The answer of an operation without data: a successful envelope of a 2xx.
+fn unit(answer: ApiResponse<()>) -> Result<(), Error> {
+    assert!(answer.success);
+    assert!(answer.meta().status().is_success(), "{answer:?}");
+    answer.into_data()
+}
+
+/// The API error inside `error`, if it is one.
+fn api_error(error: &Error) -> Option<&blackbox::core::ApiError> {
+    match error {
+        Error::Api(api) => Some(api),
+        _ => None,
     }
 }
 
@@ -249,14 +270,14 @@ async fn every_operation_works_on_every_transport_through_funcs_and_facade() {
 #[tokio::test]
 async fn http2_is_used_over_tls_unless_http1_only() {
     for (transport, expected) in [
-        (Transport::Http2Tls, blackbox::http::Version::HTTP_2),
-        (Transport::Http1Tls, blackbox::http::Version::HTTP_11),
+        (Transport::Http2Tls, blackbox::core::http::Version::HTTP_2),
+        (Transport::Http1Tls, blackbox::core::http::Version::HTTP_11),
     ] {
         let sandbox = start(transport).await;
         let blackbox = client(&sandbox, transport, sandbox.demo_token());
-        let request = blackbox::blackbox_core::OperationRequest::new(
+        let request = blackbox::core::OperationRequest::new(
             "get_session_stats",
-            blackbox::http::Method::GET,
+            blackbox::core::http::Method::GET,
             "/api/v0/sessions/stats",
         );
         let response = blackbox.core().execute(request, None).await.unwrap();
@@ -289,8 +310,7 @@ async fn another_users_session_is_not_found() {
         calls.get(Uuid::new_v4()).await.unwrap_err(),
     ] {
         assert_eq!(status_of(&error), Some(404), "{error:?}");
-        let message = error
-            .as_api_error()
+        let message = api_error(&error)
             .and_then(|api| api.message())
             .unwrap_or_default();
         assert!(!message.is_empty(), "the envelope's message is kept");
@@ -383,7 +403,7 @@ async fn a_wrong_token_gets_a_typed_401() {
         .await
         .unwrap_err();
     assert_eq!(status_of(&error), Some(401));
-    let api = error.as_api_error().expect("API error");
+    let api = api_error(&error).expect("API error");
     assert!(api.message().is_some());
     assert_eq!(api.headers()["content-type"], "application/json");
     sandbox.shutdown().await;

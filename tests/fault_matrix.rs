@@ -6,10 +6,10 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use blackbox::blackbox_core::Jitter;
-use blackbox::funcs;
-use blackbox::operations::{ExtendSessionRequest, GetSessionRequest, RevokeSessionRequest};
-use blackbox::{Blackbox, Error, RetryConfig, TimeoutKind};
+use blackbox::core::{Jitter, TimeoutKind};
+use blackbox::models::ExtendSessionRequest;
+use blackbox::session_management as funcs;
+use blackbox::{Blackbox, Error, RetryConfig};
 use blackbox_sandbox::{Fault, Operation, Sandbox};
 use uuid::Uuid;
 
@@ -41,16 +41,12 @@ impl Kind {
     async fn call(self, blackbox: &Blackbox, session: Uuid) -> Result<(), Error> {
         let core = blackbox.core();
         match self {
-            Kind::Get => funcs::get_session(core, GetSessionRequest::new(session), None)
+            Kind::Get => funcs::get_session(core, session, None).await.map(drop),
+            Kind::Delete => funcs::revoke_session(core, session, None).await.map(drop),
+            Kind::Post => funcs::extend_session(core, session, ExtendSessionRequest::new(1), None)
                 .await
                 .map(drop),
-            Kind::Delete => {
-                funcs::revoke_session(core, RevokeSessionRequest::new(session), None).await
-            }
-            Kind::Post => funcs::extend_session(core, ExtendSessionRequest::new(session, 1), None)
-                .await
-                .map(drop),
-            Kind::PostNoBody => funcs::cleanup_expired_sessions(core, None).await,
+            Kind::PostNoBody => funcs::cleanup_expired_sessions(core, None).await.map(drop),
         }
     }
 }
@@ -89,6 +85,8 @@ type Row = (&'static str, fn() -> Fault, [Expect; 4]);
 ///   DELETE finds its session already revoked: 404 on the second attempt.
 /// - Operations without a JSON answer do not read the body's shape, so a 200
 ///   with invalid JSON or HTML is a success for them.
+/// - A 2xx whose body is the API's envelope saying `"success": false` is an
+///   API error with that 2xx status for every operation, never retried.
 fn table() -> Vec<Row> {
     vec![
         (
@@ -150,6 +148,17 @@ fn table() -> Vec<Row> {
             "413",
             || Fault::status(413),
             [Api(413, 1), Api(413, 1), Api(413, 1), Api(413, 1)],
+        ),
+        (
+            "200 with success false",
+            || {
+                Fault::raw(
+                    200,
+                    "application/json",
+                    r#"{"success":false,"message":"Session is locked","data":null}"#,
+                )
+            },
+            [Api(200, 1), Api(200, 1), Api(200, 1), Api(200, 1)],
         ),
         (
             "reset before headers",
@@ -215,11 +224,11 @@ fn client(sandbox: &Sandbox, http1_only: bool) -> Blackbox {
         .max_body_size(BODY_LIMIT)
         .retry(
             RetryConfig::default()
-                .initial_interval(Duration::from_millis(5))
-                .max_interval(Duration::from_secs(3))
-                .jitter(Jitter::None),
+                .with_initial_interval(Duration::from_millis(5))
+                .with_max_interval(Duration::from_secs(3))
+                .with_jitter(Jitter::None),
         )
-        .map(|core| core.http1_only(http1_only))
+        .http1_only(http1_only)
         .build()
         .expect("client builds")
 }
@@ -228,7 +237,9 @@ fn check(expect: Expect, result: &Result<(), Error>, attempts: u64) -> Result<()
     let matches = match (expect, result) {
         (Ok(n), Result::Ok(())) => attempts == n,
         (Api(status, n), Err(error)) => {
-            matches!(error, Error::Api(_))
+            // A 2xx failure carries the envelope's message.
+            matches!(error, Error::Api(api)
+                if !api.status().is_success() || api.message() == Some("Session is locked"))
                 && error.status().map(|s| s.as_u16()) == Some(status)
                 && attempts == n
         }
@@ -327,8 +338,8 @@ async fn connection_refused_is_retried_for_every_kind_then_reported() {
         .token("token")
         .retry(
             RetryConfig::default()
-                .initial_interval(Duration::from_millis(5))
-                .jitter(Jitter::None),
+                .with_initial_interval(Duration::from_millis(5))
+                .with_jitter(Jitter::None),
         )
         .build()
         .unwrap();
@@ -367,10 +378,7 @@ async fn tls_failures_are_typed_never_retried_and_never_reach_the_server() {
                     .tls_built_in_roots(false)
                     .add_root_certificate_pem(sandbox.ca_pem().unwrap());
             }
-            let blackbox = builder
-                .map(|core| core.http1_only(http1_only))
-                .build()
-                .unwrap();
+            let blackbox = builder.http1_only(http1_only).build().unwrap();
             for kind in KINDS {
                 let error = kind.call(&blackbox, Uuid::new_v4()).await.unwrap_err();
                 assert!(matches!(error, Error::Tls(_)), "{name} {kind:?}: {error:?}");

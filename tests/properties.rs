@@ -1,9 +1,9 @@
 //! Property tests for every response decoder and for error-body parsing.
 //!
 //! * The model decoders are exercised exactly as the SDK runs them:
-//!   `RawResponse::decode_json` is `serde_json::from_slice::<Model>`, and a
-//!   failure becomes a `ResponseValidationError`, whose formatting is checked
-//!   too. Inputs: arbitrary bytes, arbitrary JSON values, schema-valid documents
+//!   `RawResponse::into_api_response` decodes with
+//!   `serde_json::from_slice::<ApiResponse<Model>>`, and a failure becomes a
+//!   `ResponseValidationError`, whose formatting is checked too. Inputs: arbitrary bytes, arbitrary JSON values, schema-valid documents
 //!   (which must decode to exactly the generated values), schema-valid documents
 //!   with one field of the wrong type or one required field missing (which must
 //!   fail), and strict prefixes of valid documents (which must fail).
@@ -20,13 +20,14 @@
 use std::fmt::Debug;
 use std::time::{Duration, SystemTime};
 
-use blackbox::http::{HeaderMap, HeaderValue, StatusCode, header::RETRY_AFTER};
+use blackbox::core::http::{HeaderMap, HeaderValue, StatusCode, header::RETRY_AFTER};
+use blackbox::core::{ApiError, BlackboxCore, ResponseValidationError, SecretString};
 use blackbox::models::{
-    ApiResponseSessionInfo, ApiResponseSessionListResponse, ApiResponseSessionStats,
+    ApiResponse, ApiResponseSessionInfo, ApiResponseSessionListResponse, ApiResponseSessionStats,
     ExtendSessionRequest, RevokeAllSessionsRequest, SessionInfo, SessionListResponse, SessionStats,
 };
 use blackbox::uuid::Uuid;
-use blackbox::{ApiError, BlackboxCore, Error, ResponseValidationError, RetryConfig, SecretString};
+use blackbox::{Error, RetryConfig};
 use blackbox_rs::{RawServer, Reply};
 use bytes::Bytes;
 use proptest::prelude::*;
@@ -95,11 +96,11 @@ fn decode_checked<T: Model>(bytes: &[u8]) -> Result<Option<T>, TestCaseError> {
         }
         Err(source) => {
             let body = Bytes::copy_from_slice(bytes);
-            let error = Error::ResponseValidation(Box::new(ResponseValidationError::new(
+            let error = Error::ResponseValidation(ResponseValidationError::new(
                 StatusCode::OK,
                 body,
                 source,
-            )));
+            ));
             let shown = error.to_string();
             prop_assert!(
                 shown.starts_with(&format!("response (status 200, {} bytes) is ", bytes.len())),
@@ -323,16 +324,16 @@ fn arb_session() -> impl Strategy<Value = SessionInfo> {
     )
         .prop_map(
             |(id, user_id, token, created_at, expires_at, user_agent, ip_address, is_current)| {
-                SessionInfo {
-                    id,
-                    user_id,
-                    token: SecretString::from(token),
-                    created_at,
-                    expires_at,
-                    user_agent,
-                    ip_address,
-                    is_current,
-                }
+                let mut session = SessionInfo::default();
+                session.id = id;
+                session.user_id = user_id;
+                session.token = SecretString::from(token);
+                session.created_at = created_at;
+                session.expires_at = expires_at;
+                session.user_agent = user_agent;
+                session.ip_address = ip_address;
+                session.is_current = is_current;
+                session
             },
         )
 }
@@ -372,11 +373,10 @@ fn arb_stats_doc() -> impl Strategy<Value = (SessionStats, Value)> {
                 ],
                 &extras,
             );
-            let stats = SessionStats {
-                total_sessions,
-                active_sessions,
-                expired_sessions,
-            };
+            let mut stats = SessionStats::default();
+            stats.total_sessions = total_sessions;
+            stats.active_sessions = active_sessions;
+            stats.expired_sessions = expired_sessions;
             (stats, doc)
         },
     )
@@ -397,7 +397,10 @@ fn arb_list_doc() -> impl Strategy<Value = (SessionListResponse, Value)> {
                 ],
                 &extras,
             );
-            (SessionListResponse { sessions, total }, doc)
+            let mut list = SessionListResponse::default();
+            list.sessions = sessions;
+            list.total = total;
+            (list, doc)
         })
 }
 
@@ -432,6 +435,15 @@ fn arb_envelope() -> impl Strategy<Value = Envelope> {
 }
 
 impl Envelope {
+    /// The envelope these fields decode to, around `data`.
+    fn model<T: Default>(self, data: Option<T>) -> ApiResponse<T> {
+        let mut model = ApiResponse::new(T::default());
+        model.success = self.success;
+        model.message = self.message;
+        model.data = data;
+        model
+    }
+
     fn doc(&self, data: Option<Value>) -> Value {
         let mut fields = vec![("success", Value::Bool(self.success))];
         match &self.message {
@@ -452,11 +464,7 @@ fn arb_list_envelope_doc() -> impl Strategy<Value = (ApiResponseSessionListRespo
     (arb_envelope(), proptest::option::of(arb_list_doc())).prop_map(|(envelope, data)| {
         let (data, data_doc) = data.unzip();
         let doc = envelope.doc(data_doc);
-        let model = ApiResponseSessionListResponse {
-            success: envelope.success,
-            message: envelope.message,
-            data,
-        };
+        let model = envelope.model(data);
         (model, doc)
     })
 }
@@ -465,11 +473,7 @@ fn arb_stats_envelope_doc() -> impl Strategy<Value = (ApiResponseSessionStats, V
     (arb_envelope(), proptest::option::of(arb_stats_doc())).prop_map(|(envelope, data)| {
         let (data, data_doc) = data.unzip();
         let doc = envelope.doc(data_doc);
-        let model = ApiResponseSessionStats {
-            success: envelope.success,
-            message: envelope.message,
-            data,
-        };
+        let model = envelope.model(data);
         (model, doc)
     })
 }
@@ -478,11 +482,7 @@ fn arb_info_envelope_doc() -> impl Strategy<Value = (ApiResponseSessionInfo, Val
     (arb_envelope(), proptest::option::of(arb_session_doc())).prop_map(|(envelope, data)| {
         let (data, data_doc) = data.unzip();
         let doc = envelope.doc(data_doc);
-        let model = ApiResponseSessionInfo {
-            success: envelope.success,
-            message: envelope.message,
-            data,
-        };
+        let model = envelope.model(data);
         (model, doc)
     })
 }
@@ -490,7 +490,7 @@ fn arb_info_envelope_doc() -> impl Strategy<Value = (ApiResponseSessionInfo, Val
 fn arb_revoke_all_doc() -> impl Strategy<Value = (RevokeAllSessionsRequest, Value)> {
     (any::<bool>(), arb_extras()).prop_map(|(keep_current, extras)| {
         let doc = object(vec![("keep_current", Value::Bool(keep_current))], &extras);
-        (RevokeAllSessionsRequest { keep_current }, doc)
+        (RevokeAllSessionsRequest::new(keep_current), doc)
     })
 }
 
@@ -500,7 +500,7 @@ fn arb_extend_doc() -> impl Strategy<Value = (ExtendSessionRequest, Value)> {
             vec![("extension_hours", Value::from(extension_hours))],
             &extras,
         );
-        (ExtendSessionRequest { extension_hours }, doc)
+        (ExtendSessionRequest::new(extension_hours), doc)
     })
 }
 
@@ -820,7 +820,7 @@ fn check_api_error(
     }
 
     // The same through the SDK's error type.
-    let wrapped = Error::Api(Box::new(error));
+    let wrapped = Error::Api(error);
     prop_assert_eq!(wrapped.to_string(), shown);
     prop_assert_eq!(wrapped.status(), Some(status));
     prop_assert_eq!(wrapped.is_retryable(), RETRYABLE.contains(&status.as_u16()));
@@ -1144,9 +1144,11 @@ fn raw_reply(status: u16, body: &[u8]) -> Reply {
 proptest! {
     #![proptest_config(config(32))]
 
-    /// `get_session_stats` over loopback answers `Ok` (exactly the decoded body),
-    /// `Error::ResponseValidation` (a 200 that does not decode) or `Error::Api`
-    /// (a 4xx/5xx): never a panic, never another variant.
+    /// `get_session_stats` over loopback answers `Ok` (exactly the decoded body,
+    /// an envelope saying `"success": true`), `Error::ResponseValidation` (a 200
+    /// that does not decode as the envelope) or `Error::Api` (a 4xx/5xx, or a 200
+    /// whose envelope says `"success": false`): never a panic, never another
+    /// variant.
     #[test]
     fn get_session_stats_over_a_socket_is_ok_or_a_typed_error((status, body) in arb_answer()) {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -1164,7 +1166,7 @@ proptest! {
                 .attempt_timeout(Some(Duration::from_secs(10)))
                 .build()
                 .expect("the client builds");
-            let result = blackbox::funcs::get_session_stats(&core, None).await;
+            let result = blackbox::session_management::get_session_stats(&core, None).await;
             assert_eq!(server.request_count(), 1, "one attempt, no retry");
             result
         });
@@ -1172,7 +1174,14 @@ proptest! {
         match result {
             Ok(stats) => {
                 prop_assert_eq!(status, 200);
-                prop_assert_eq!(Some(&stats), expected.as_ref().ok());
+                let expected = expected.as_ref().ok();
+                prop_assert!(stats.success);
+                prop_assert_eq!(
+                    Some((stats.success, &stats.message, &stats.data)),
+                    expected.map(|expected| (expected.success, &expected.message, &expected.data))
+                );
+                prop_assert_eq!(stats.meta().status().as_u16(), 200);
+                prop_assert_eq!(&stats.meta().headers()["content-type"], "application/json");
             }
             Err(Error::ResponseValidation(validation)) => {
                 prop_assert_eq!(status, 200);
@@ -1184,6 +1193,16 @@ proptest! {
                 prop_assert_eq!(api.status().as_u16(), status);
                 prop_assert_eq!(api.body().as_ref(), body.as_slice());
                 prop_assert!(!api.to_string().chars().any(char::is_control));
+                if status == 200 {
+                    // A success status is an API error only when the body is
+                    // the envelope saying so, with its message.
+                    let envelope = expected.as_ref().ok();
+                    prop_assert_eq!(envelope.map(|envelope| envelope.success), Some(false));
+                    prop_assert_eq!(
+                        api.message(),
+                        envelope.and_then(|envelope| envelope.message.as_deref())
+                    );
+                }
             }
             Err(other) => prop_assert!(false, "status {}: unexpected {:?}", status, other),
         }
@@ -1192,8 +1211,10 @@ proptest! {
 
 // ---------------------------------------------------------------------------
 // Deviations found by the properties above. The first three were fixed in
-// `ApiError` and now guard against regressions; the last is a known leniency
-// of serde's derived decoders, left ignored (see RELIABILITY.md).
+// `ApiError`, and the envelope's own decoder no longer takes a JSON array;
+// these now guard against regressions. The last is a known leniency of serde's
+// derived decoders, which the request models and the models inside `data`
+// still have, left ignored (see RELIABILITY.md).
 
 /// `ApiError::new` reads `message` through a serde-derived struct, which also
 /// accepts a JSON array of its fields: `["text"]` yields the message `text`,
@@ -1238,13 +1259,47 @@ fn api_error_display_drops_unicode_line_separators() {
     assert!(shown.ends_with("onetwothreefour"), "{shown:?}");
 }
 
-/// The models are objects in the schema, but serde's derive also decodes a
-/// struct from a JSON array of its fields in declaration order.
+/// The envelope is an object in the schema, and its decoder takes nothing
+/// else: a JSON array of its fields (which serde's derive would accept, in
+/// declaration order) is an error for every envelope.
 #[test]
-#[ignore = "known deviation: the model decoders accept JSON arrays"]
+fn envelopes_do_not_decode_from_json_arrays() {
+    for body in [
+        "[true]",
+        "[true,null,[1,2,3]]",
+        r#"[false,"message"]"#,
+        r#"[true,null,{"sessions":[],"total":0}]"#,
+        "[]",
+    ] {
+        assert!(
+            serde_json::from_str::<ApiResponseSessionStats>(body).is_err(),
+            "{body}"
+        );
+        assert!(
+            serde_json::from_str::<ApiResponseSessionInfo>(body).is_err(),
+            "{body}"
+        );
+        assert!(
+            serde_json::from_str::<ApiResponseSessionListResponse>(body).is_err(),
+            "{body}"
+        );
+    }
+}
+
+/// The models are objects in the schema, but serde's derive also decodes a
+/// struct from a JSON array of its fields in declaration order. The envelope
+/// no longer does (the first two lines pass, see
+/// `envelopes_do_not_decode_from_json_arrays`); the request models and the
+/// models inside `data` still do.
+#[test]
+#[ignore = "known deviation: the request models and the models in `data` accept JSON arrays"]
 fn known_deviation_models_decode_from_json_arrays() {
     assert!(serde_json::from_str::<ApiResponseSessionStats>("[true]").is_err());
     assert!(serde_json::from_str::<ApiResponseSessionStats>("[true,null,[1,2,3]]").is_err());
     assert!(serde_json::from_str::<RevokeAllSessionsRequest>("[false]").is_err());
     assert!(serde_json::from_str::<ExtendSessionRequest>("[24]").is_err());
+    assert!(
+        serde_json::from_str::<ApiResponseSessionStats>(r#"{"success":true,"data":[1,2,3]}"#)
+            .is_err()
+    );
 }

@@ -2,10 +2,10 @@
 //! stage leave the client working with no stray tasks, and servers that close
 //! idle keep-alive connections never turn a GET into a user-visible error.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::time::Duration;
 
-use blackbox::blackbox_core::Jitter;
+use blackbox::core::Jitter;
 use blackbox::{Blackbox, RetryConfig};
 use blackbox_sandbox::{Fault, Operation, Sandbox, SandboxBuilder};
 
@@ -57,8 +57,8 @@ fn client(sandbox: &Sandbox, idle: Option<Duration>) -> Blackbox {
         .pool_idle_timeout(idle)
         .retry(
             RetryConfig::default()
-                .initial_interval(Duration::from_millis(20))
-                .jitter(Jitter::None),
+                .with_initial_interval(Duration::from_millis(20))
+                .with_jitter(Jitter::None),
         );
     if let Some(ca) = sandbox.ca_pem() {
         builder = builder
@@ -126,7 +126,10 @@ fn a_thousand_dropped_calls_leave_the_client_working_and_no_task_behind() {
                     sandbox.faults().push(operation, fault);
                 }
                 if stage == 0 {
-                    let call = blackbox.session_management().get_session_stats();
+                    let call = blackbox
+                        .session_management()
+                        .get_session_stats()
+                        .into_future();
                     // Polled once (the request is handed to the pool), then dropped.
                     let mut call = std::pin::pin!(call);
                     let finished = std::future::poll_fn(|context| {

@@ -6,15 +6,16 @@
 use std::process::Command;
 use std::time::Duration;
 
-use blackbox::blackbox_core::{
-    ApiError, BlackboxCoreBuilder, BoxError, BoxFuture, OperationRequest, RawResponse,
-    ResponseValidationError, TokenSource,
+use blackbox::core::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use blackbox::core::{
+    ApiError, BlackboxCore, BlackboxCoreBuilder, BoxError, BoxFuture, CredentialsError,
+    HookContext, Hooks, OperationRequest, RawResponse, ResponseValidationError, SecretString,
+    TokenSource,
 };
-use blackbox::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use blackbox::models::{
     ApiResponseSessionInfo, ApiResponseSessionListResponse, SessionInfo, SessionListResponse,
 };
-use blackbox::{Blackbox, BlackboxCore, Error, RequestOptions, SecretString};
+use blackbox::{Blackbox, Error, RequestOptions};
 use blackbox_sandbox::Sandbox;
 
 const SENTINEL: &str = "SENTINEL-d3adb33f-SECRET";
@@ -46,16 +47,16 @@ impl TokenSource for SentinelSource {
 }
 
 fn session() -> SessionInfo {
-    SessionInfo {
-        id: uuid::Uuid::nil(),
-        user_id: uuid::Uuid::nil(),
-        token: SecretString::from(SENTINEL),
-        created_at: "2026-11-27T13:00:00Z".into(),
-        expires_at: "2026-11-28T13:00:00Z".into(),
-        user_agent: "test".into(),
-        ip_address: "127.0.0.1".into(),
-        is_current: true,
-    }
+    let mut session = SessionInfo::default();
+    session.id = uuid::Uuid::nil();
+    session.user_id = uuid::Uuid::nil();
+    session.token = SecretString::from(SENTINEL);
+    session.created_at = "2026-11-27T13:00:00Z".into();
+    session.expires_at = "2026-11-28T13:00:00Z".into();
+    session.user_agent = "test".into();
+    session.ip_address = "127.0.0.1".into();
+    session.is_current = true;
+    session
 }
 
 fn bearer_headers() -> HeaderMap {
@@ -106,20 +107,12 @@ fn no_public_type_shows_a_secret() {
 
     let info = session();
     check_debug("SessionInfo", &info);
-    let one = ApiResponseSessionInfo {
-        success: true,
-        message: None,
-        data: Some(info.clone()),
-    };
+    let one = ApiResponseSessionInfo::new(info.clone());
     check_debug("ApiResponseSessionInfo", &one);
-    let list = ApiResponseSessionListResponse {
-        success: true,
-        message: None,
-        data: Some(SessionListResponse {
-            sessions: vec![info.clone(), info],
-            total: 2,
-        }),
-    };
+    let mut sessions = SessionListResponse::default();
+    sessions.sessions = vec![info.clone(), info];
+    sessions.total = 2;
+    let list = ApiResponseSessionListResponse::new(sessions);
     check_debug("ApiResponseSessionListResponse", &list);
 
     let body_with_token = serde_json::to_vec(&list).unwrap();
@@ -138,7 +131,7 @@ fn no_public_type_shows_a_secret() {
         body_with_token.clone().into(),
     );
     check_display("ApiError", &api);
-    check_display("Error::Api", &Error::Api(Box::new(api)));
+    check_display("Error::Api", &Error::Api(api));
 
     let serde_error =
         serde_json::from_slice::<u64>(format!("\"{SENTINEL}\"").as_bytes()).unwrap_err();
@@ -146,7 +139,7 @@ fn no_public_type_shows_a_secret() {
     check_display("ResponseValidationError", &invalid);
     check_display(
         "Error::ResponseValidation",
-        &Error::ResponseValidation(Box::new(invalid)),
+        &Error::ResponseValidation(invalid),
     );
 
     let bad_token = BlackboxCore::builder()
@@ -156,7 +149,7 @@ fn no_public_type_shows_a_secret() {
     check_display("Error::InvalidRequest (bad token)", &bad_token);
     check_display(
         "Error::Credentials",
-        &Error::Credentials("token source failed".into()),
+        &Error::Credentials(CredentialsError::new("token source failed")),
     );
 }
 
@@ -181,18 +174,18 @@ async fn responses_and_errors_from_a_real_exchange_hide_tokens() {
         .unwrap();
     assert!(String::from_utf8_lossy(response.body()).contains(SENTINEL));
     check_debug("RawResponse", &response);
-    let blackbox = Blackbox::new(core);
+    let blackbox = Blackbox::from(core);
     let list = blackbox.session_management().list_sessions().await.unwrap();
     check_debug("a decoded list", &list);
 
     // The token is marked sensitive on the request that goes on the wire.
     #[derive(Debug)]
     struct CheckSensitive;
-    impl blackbox::Hooks for CheckSensitive {
+    impl Hooks for CheckSensitive {
         fn before_request(
             &self,
-            _: &blackbox::HookContext<'_>,
-            request: &mut blackbox::http::Request<bytes::Bytes>,
+            _: &HookContext<'_>,
+            request: &mut blackbox::core::http::Request<bytes::Bytes>,
         ) -> Result<(), BoxError> {
             let authorization = request
                 .headers()

@@ -13,7 +13,7 @@
 use std::time::{Duration, Instant};
 
 use blackbox::Blackbox;
-use blackbox::operations::ExtendSessionRequest;
+use blackbox::models::ExtendSessionRequest;
 use blackbox_sandbox::Sandbox;
 
 /// Resident memory (KiB) and open file descriptors of this process.
@@ -65,7 +65,7 @@ async fn soak(calls: usize, in_flight: usize) -> Vec<(usize, u64, usize)> {
                     4 | 5 => sessions.get_session_stats().await.map(drop),
                     6 => sessions.list_sessions().await.map(drop),
                     _ => sessions
-                        .extend_session(ExtendSessionRequest::new(target, 0))
+                        .extend_session(target, ExtendSessionRequest::new(0))
                         .await
                         .map(drop),
                 }

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use blackbox_core::http::Method;
 use blackbox_core::{
     BlackboxCore, BoxError, BoxFuture, Error, HookContext, Hooks, Jitter, OperationRequest,
-    RawResponse, RequestOptions, RetryConfig, SecretString, Sleeper, TimeoutKind, TokenSource,
+    RawResponse, RequestOptions, RetryConfig, SecretString, Server, Sleeper, TimeoutKind,
+    TokenSource,
 };
 use blackbox_rs::{RawServer, Reply};
 use blackbox_sandbox::Sandbox;
@@ -32,8 +33,8 @@ fn extend_request() -> OperationRequest {
 /// Fast, deterministic retries: no waiting worth speaking of.
 fn quick_retries() -> RetryConfig {
     RetryConfig::default()
-        .initial_interval(Duration::from_millis(5))
-        .jitter(Jitter::None)
+        .with_initial_interval(Duration::from_millis(5))
+        .with_jitter(Jitter::None)
 }
 
 fn core_for(url: &str) -> BlackboxCore {
@@ -88,9 +89,7 @@ async fn post_with_body_sends_content_type_length_and_compact_json() {
     let options = RequestOptions::new()
         .header("x-request-id", "42")
         .header("x-tenant", "other");
-    core.execute(extend_request(), Some(&options))
-        .await
-        .unwrap();
+    core.execute(extend_request(), Some(options)).await.unwrap();
     let request = text(&server.requests()[0]);
     let expected = format!(
         "POST /prefix/api/v0/sessions/5f0c7c2e-8a4b-4a53-9b5e-0d6f7c1f2a3b/extend HTTP/1.1\r\n\
@@ -135,7 +134,9 @@ async fn no_token_means_no_authorization_and_the_401_comes_back_typed() {
     );
     assert!(request.contains("accept: */*\r\n"), "{request}");
     assert_eq!(error.status().map(|status| status.as_u16()), Some(401));
-    let api = error.as_api_error().expect("an API error");
+    let Error::Api(api) = &error else {
+        panic!("expected an API error, got {error:?}");
+    };
     assert_eq!(api.message(), Some("Missing bearer token"));
     assert_eq!(api.headers()["content-type"], "application/json");
     assert!(!error.is_retryable());
@@ -161,8 +162,8 @@ async fn retries_stop_after_max_attempts_with_the_last_answer() {
     assert_eq!(error.status().map(|status| status.as_u16()), Some(502));
     assert_eq!(server.request_count(), 3);
 
-    let disabled = RequestOptions::new().retries(RetryConfig::disabled());
-    core.execute(stats_request(), Some(&disabled))
+    let disabled = RequestOptions::new().retry(RetryConfig::disabled());
+    core.execute(stats_request(), Some(disabled))
         .await
         .unwrap_err();
     assert_eq!(
@@ -190,10 +191,8 @@ async fn post_is_retried_on_503_when_the_call_opts_in() {
         .await
         .unwrap();
     let core = core_for(&server.url());
-    let options = RequestOptions::new().retries(quick_retries().retry_non_idempotent(true));
-    core.execute(extend_request(), Some(&options))
-        .await
-        .unwrap();
+    let options = RequestOptions::new().retry(quick_retries().with_retry_non_idempotent(true));
+    core.execute(extend_request(), Some(options)).await.unwrap();
     assert_eq!(server.request_count(), 2);
 }
 
@@ -302,7 +301,7 @@ async fn retry_after_beyond_the_budget_fails_with_the_wait_on_the_error() {
     .unwrap();
     let core = BlackboxCore::builder()
         .server_url(server.url())
-        .retry(quick_retries().max_interval(Duration::from_secs(30)))
+        .retry(quick_retries().with_max_interval(Duration::from_secs(30)))
         .build()
         .unwrap();
     let started = Instant::now();
@@ -342,7 +341,7 @@ async fn operation_timeout_bounds_all_attempts() {
         .operation_timeout(Some(Duration::from_millis(400)));
     let started = Instant::now();
     let error = core
-        .execute(stats_request(), Some(&options))
+        .execute(stats_request(), Some(options))
         .await
         .unwrap_err();
     assert!(
@@ -445,7 +444,7 @@ async fn cleartext_guard_refuses_non_loopback_http() {
     let core = core_for(&server.url());
     let options = RequestOptions::new().server_url("http://10.1.2.3:8080");
     let error = core
-        .execute(stats_request(), Some(&options))
+        .execute(stats_request(), Some(options))
         .await
         .unwrap_err();
     assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
@@ -461,8 +460,15 @@ async fn unusable_configuration_is_a_typed_error_not_a_panic() {
             "{url}: {error:?}"
         );
     }
-    let error = BlackboxCore::builder().server_index(7).build().unwrap_err();
-    assert!(error.to_string().contains("server index 7"), "{error}");
+    // Servers are named (no index to get out of range): an unknown name is a
+    // typed error, and every named server builds.
+    let error = "sandbox".parse::<Server>().unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    assert!(error.to_string().contains("unknown server"), "{error}");
+    for server in Server::ALL {
+        assert_eq!(server.name().parse::<Server>().unwrap(), server);
+        BlackboxCore::builder().server(server).build().unwrap();
+    }
     let error = BlackboxCore::builder()
         .default_header("x-bad", "a\nb")
         .build()
@@ -478,13 +484,13 @@ async fn unusable_configuration_is_a_typed_error_not_a_panic() {
     let core = core_for(&server.url());
     let options = RequestOptions::new().header("x-bad", "line\r\nbreak");
     let error = core
-        .execute(stats_request(), Some(&options))
+        .execute(stats_request(), Some(options))
         .await
         .unwrap_err();
     assert!(matches!(error, Error::InvalidRequest(_)));
     let options = RequestOptions::new().server_url("https://h/?x=1");
     let error = core
-        .execute(stats_request(), Some(&options))
+        .execute(stats_request(), Some(options))
         .await
         .unwrap_err();
     assert!(matches!(error, Error::InvalidRequest(_)));
@@ -643,8 +649,10 @@ async fn tls_succeeds_when_the_test_ca_is_trusted() {
     assert!(sandbox.base_url().starts_with("https://"));
     let core = tls_core(&sandbox, true).unwrap();
     let response = core.execute(stats_request(), None).await.unwrap();
-    let stats: serde_json::Value = response.decode_json().unwrap();
-    assert_eq!(stats["success"], true);
+    let stats = response.into_api_response::<serde_json::Value>().unwrap();
+    assert!(stats.success);
+    assert_eq!(stats.meta().status(), 200);
+    assert!(stats.into_data().unwrap()["total_sessions"].is_u64());
     sandbox.shutdown().await;
 }
 

@@ -62,10 +62,13 @@ pub async fn session_id(blackbox: &Blackbox, skip_current: bool) -> Result<Uuid,
             format!("the first argument {argument:?} is not a session id: {error}").into()
         });
     }
-    let list = blackbox.session_management().list_sessions().await?;
-    list.data
+    let list = blackbox
+        .session_management()
+        .list_sessions()
+        .await?
+        .into_data()?;
+    list.sessions
         .into_iter()
-        .flat_map(|list| list.sessions)
         .find(|session| !(skip_current && session.is_current))
         .map(|session| session.id)
         .ok_or_else(|| "no session id given, and the server listed no session to use".into())

@@ -4,8 +4,8 @@
 // `fuzz_target!` expands to an `unsafe(no_mangle)` entry point, so this file
 // cannot forbid unsafe code; it writes none itself.
 
-use blackbox::ApiError;
-use blackbox::http::{HeaderMap, StatusCode};
+use blackbox::core::ApiError;
+use blackbox::core::http::{HeaderMap, StatusCode};
 use blackbox_fuzz::message_key_count;
 use bytes::Bytes;
 use libfuzzer_sys::fuzz_target;

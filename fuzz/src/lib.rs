@@ -3,13 +3,13 @@
 
 use std::fmt::Debug;
 
-use blackbox::ResponseValidationError;
-use blackbox::http::StatusCode;
+use blackbox::core::ResponseValidationError;
+use blackbox::core::http::StatusCode;
 use bytes::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-/// Decodes `data` as `T` exactly as `RawResponse::decode_json` does
+/// Decodes `data` as `T` exactly as `RawResponse::into_api_response` does
 /// (`serde_json::from_slice`), then checks the outcome:
 ///
 /// * a success re-encodes, decodes again to an equal value, and formats with
@@ -31,8 +31,10 @@ where
             true
         }
         Err(source) => {
-            let error = blackbox::Error::ResponseValidation(Box::new(
-                ResponseValidationError::new(StatusCode::OK, Bytes::copy_from_slice(data), source),
+            let error = blackbox::Error::ResponseValidation(ResponseValidationError::new(
+                StatusCode::OK,
+                Bytes::copy_from_slice(data),
+                source,
             ));
             let shown = error.to_string();
             assert!(

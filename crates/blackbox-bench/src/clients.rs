@@ -7,9 +7,9 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use blackbox::Blackbox;
+use blackbox::core::BlackboxCore;
 use blackbox::models::{ApiResponseSessionInfo, ApiResponseSessionListResponse};
-use blackbox::operations::GetSessionRequest;
-use blackbox::{Blackbox, BlackboxCore};
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Request, Uri};
@@ -31,7 +31,7 @@ pub enum Kind {
     Floor,
     /// `Blackbox` facade: `session_management().get_session(id)`.
     Sdk,
-    /// `blackbox::funcs::get_session(&core, request, None)`.
+    /// `blackbox::session_management::get_session(&core, request, None)`.
     Funcs,
     /// reqwest 0.13 with the same rustls configuration.
     Peer,
@@ -149,7 +149,7 @@ impl AnyClient {
             Kind::Floor => AnyClient::Floor(Arc::new(Floor::new(target)?)),
             Kind::Sdk => AnyClient::Sdk(sdk_builder(target).build()?, target.session_id),
             Kind::Funcs => AnyClient::Funcs(
-                sdk_builder(target).into_core_builder().build()?,
+                sdk_builder(target).build()?.core().clone(),
                 target.session_id,
             ),
             Kind::Peer => AnyClient::Peer(Arc::new(Peer::new(target)?)),
@@ -175,11 +175,11 @@ impl AnyClient {
             (AnyClient::Sdk(sdk, _), Op::ListSessions) => {
                 check_list(&sdk.session_management().list_sessions().await?)
             }
-            (AnyClient::Funcs(core, id), Op::GetSession) => check_one(
-                &blackbox::funcs::get_session(core, GetSessionRequest::new(*id), None).await?,
-            ),
+            (AnyClient::Funcs(core, id), Op::GetSession) => {
+                check_one(&blackbox::session_management::get_session(core, *id, None).await?)
+            }
             (AnyClient::Funcs(core, _), Op::ListSessions) => {
-                check_list(&blackbox::funcs::list_sessions(core, None).await?)
+                check_list(&blackbox::session_management::list_sessions(core, None).await?)
             }
             (AnyClient::Peer(peer), Op::GetSession) => check_one(
                 &peer

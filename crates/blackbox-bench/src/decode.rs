@@ -1,15 +1,14 @@
 //! Decode speed: a 10,000-session `ApiResponse_SessionListResponse` (about
 //! 2.6 MB) through the SDK's own path — `list_sessions` on a `BlackboxCore`
 //! whose transport answers from memory, so headers, body collection and
-//! `decode_json` into the SDK models all run — against `serde_json::from_slice`
+//! envelope decoding into the SDK models all run — against `serde_json::from_slice`
 //! into a plain struct of the same shape. Interleaved rounds, median ratio.
 
 use std::fmt;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use blackbox::BlackboxCore;
-use blackbox::blackbox_core::{HttpClient, ResponseBody, TransportError};
+use blackbox::core::{BlackboxCore, HttpClient, ResponseBody, TransportError};
 use blackbox::models::ApiResponseSessionListResponse;
 use bytes::Bytes;
 
@@ -37,8 +36,7 @@ impl HttpClient for MemoryClient {
     fn send(
         &self,
         _request: http::Request<Bytes>,
-    ) -> blackbox::blackbox_core::BoxFuture<'_, Result<http::Response<ResponseBody>, TransportError>>
-    {
+    ) -> blackbox::core::BoxFuture<'_, Result<http::Response<ResponseBody>, TransportError>> {
         let body = self.body.clone();
         Box::pin(async move {
             let mut response = http::Response::new(ResponseBody::from_bytes(body));
@@ -81,7 +79,7 @@ pub fn run(options: &Options) -> Result<DecodeResult, BoxError> {
     let sdk_once = || -> Result<Duration, BoxError> {
         let started = Instant::now();
         let list: ApiResponseSessionListResponse =
-            runtime.block_on(blackbox::funcs::list_sessions(&core, None))?;
+            runtime.block_on(blackbox::session_management::list_sessions(&core, None))?;
         let elapsed = started.elapsed();
         if black_box(&list).data.as_ref().map(|d| d.sessions.len()) != Some(SESSIONS) {
             return Err("the SDK decoded the wrong list".into());

@@ -1,6 +1,7 @@
 //! Building a [`BlackboxCore`]: every client-wide setting in one place.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,11 +27,12 @@ pub const DEFAULT_MAX_BODY_SIZE: usize = 16 * 1024 * 1024;
 
 #[derive(Clone, Debug)]
 enum ServerChoice {
-    Index(usize),
+    Named(Server),
     Url(String),
 }
 
-/// Builds a [`BlackboxCore`]; see its docs for an example.
+/// Builds a [`BlackboxCore`], or a client made from one; see
+/// [`BlackboxCore`] for an example.
 ///
 /// Defaults: production server, no token, retries as [`RetryConfig::default`],
 /// connect timeout 10 s, attempt timeout 30 s, no operation timeout, 16 MiB body
@@ -39,8 +41,20 @@ enum ServerChoice {
 /// Settings that can be wrong (a header value, a certificate, the server URL) are
 /// checked by [`build`](Self::build), which returns [`Error::InvalidRequest`]
 /// instead of panicking.
+///
+/// `C` is what [`build`](Self::build) returns: a [`BlackboxCore`] by default, or
+/// any client that is made from one (`C: From<BlackboxCore>`), so that a client
+/// wrapping the core is configured with this builder and nothing copied. Start
+/// one with [`BlackboxCore::builder`], or with `Default::default()` for another `C`.
 #[must_use]
-pub struct BlackboxCoreBuilder {
+pub struct BlackboxCoreBuilder<C = BlackboxCore> {
+    settings: Settings,
+    client: PhantomData<fn() -> C>,
+}
+
+/// The builder's settings, apart from the client type, so that building is
+/// compiled once whatever `C` is.
+struct Settings {
     auth: Auth,
     token_error: Option<Error>,
     server: ServerChoice,
@@ -60,12 +74,21 @@ pub struct BlackboxCoreBuilder {
     allow_insecure_http: bool,
 }
 
-impl Default for BlackboxCoreBuilder {
+impl<C> Default for BlackboxCoreBuilder<C> {
+    fn default() -> Self {
+        Self {
+            settings: Settings::default(),
+            client: PhantomData,
+        }
+    }
+}
+
+impl Default for Settings {
     fn default() -> Self {
         Self {
             auth: Auth::None,
             token_error: None,
-            server: ServerChoice::Index(0),
+            server: ServerChoice::Named(Server::default()),
             user_agent_suffix: None,
             default_headers: HeaderMap::new(),
             header_error: None,
@@ -85,11 +108,13 @@ impl Default for BlackboxCoreBuilder {
 }
 
 impl BlackboxCoreBuilder {
-    /// A builder with the defaults.
+    /// A builder of a [`BlackboxCore`] with the defaults.
     pub fn new() -> Self {
         Self::default()
     }
+}
 
+impl<C> BlackboxCoreBuilder<C> {
     /// Applies the environment: `BLACKBOX_BLACKBOX_AUTH_TOKEN` (bearer token),
     /// `BLACKBOX_SERVER_URL` (server override) and `BLACKBOX_DEBUG` (`true`/`1`;
     /// read only when the `debug-log` feature is on). Unset or empty variables
@@ -103,7 +128,7 @@ impl BlackboxCoreBuilder {
         }
         #[cfg(feature = "debug-log")]
         if let Some(debug) = non_empty_env(ENV_DEBUG) {
-            self.debug = debug.eq_ignore_ascii_case("true") || debug == "1";
+            self.settings.debug = debug.eq_ignore_ascii_case("true") || debug == "1";
         }
         self
     }
@@ -112,47 +137,40 @@ impl BlackboxCoreBuilder {
     /// means no token (requests go out without `Authorization`).
     pub fn token(mut self, token: impl Into<SecretString>) -> Self {
         let token = token.into();
-        self.token_error = None;
+        self.settings.token_error = None;
         if token.is_empty() {
-            self.auth = Auth::None;
+            self.settings.auth = Auth::None;
             return self;
         }
         match bearer_header(&token) {
-            Ok(value) => self.auth = Auth::Static(value),
-            Err(error) => self.token_error = Some(error),
+            Ok(value) => self.settings.auth = Auth::Static(value),
+            Err(error) => self.settings.token_error = Some(error),
         }
         self
     }
 
     /// An async token source asked once per attempt, for rotating tokens.
     pub fn token_source(mut self, source: impl TokenSource) -> Self {
-        self.token_error = None;
-        self.auth = Auth::Source(Arc::new(source));
+        self.settings.token_error = None;
+        self.settings.auth = Auth::Source(Arc::new(source));
         self
     }
 
     /// One of the servers of the OpenAPI document.
     pub fn server(mut self, server: Server) -> Self {
-        self.server = ServerChoice::Index(server.index());
-        self
-    }
-
-    /// A server of the OpenAPI document by index (0 production, 1 staging,
-    /// 2 local); an unknown index fails at [`build`](Self::build).
-    pub fn server_index(mut self, index: usize) -> Self {
-        self.server = ServerChoice::Index(index);
+        self.settings.server = ServerChoice::Named(server);
         self
     }
 
     /// Any base URL, with or without a path prefix; checked at [`build`](Self::build).
     pub fn server_url(mut self, url: impl Into<String>) -> Self {
-        self.server = ServerChoice::Url(url.into());
+        self.settings.server = ServerChoice::Url(url.into());
         self
     }
 
     /// Appended to `User-Agent: blackbox-rs/<version>` (e.g. `my-app/1.2`).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.user_agent_suffix = Some(suffix.into());
+        self.settings.user_agent_suffix = Some(suffix.into());
         self
     }
 
@@ -165,8 +183,8 @@ impl BlackboxCoreBuilder {
         V: TryInto<HeaderValue>,
     {
         insert_checked(
-            &mut self.default_headers,
-            &mut self.header_error,
+            &mut self.settings.default_headers,
+            &mut self.settings.header_error,
             "default",
             name,
             value,
@@ -176,60 +194,60 @@ impl BlackboxCoreBuilder {
 
     /// The retry policy for every call (per-call options may replace it).
     pub fn retry(mut self, retry: RetryConfig) -> Self {
-        self.retry = retry;
+        self.settings.retry = retry;
         self
     }
 
     /// Timeout for establishing a connection; `None` disables it. Default 10 s.
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.hyper.connect_timeout = timeout;
+        self.settings.hyper.connect_timeout = timeout;
         self
     }
 
     /// Timeout for one attempt: sending, the response headers and the whole body;
     /// `None` disables it. Default 30 s.
     pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.attempt_timeout = timeout;
+        self.settings.attempt_timeout = timeout;
         self
     }
 
     /// Timeout for a whole operation across attempts and backoff; `None` (the
     /// default) disables it.
     pub fn operation_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.operation_timeout = timeout;
+        self.settings.operation_timeout = timeout;
         self
     }
 
     /// The largest response body accepted, in bytes; a larger one fails with
     /// [`Error::BodyTooLarge`] after reading at most this much. Default 16 MiB.
     pub fn max_body_size(mut self, bytes: usize) -> Self {
-        self.max_body_size = bytes;
+        self.settings.max_body_size = bytes;
         self
     }
 
     /// Adds hooks that run around every attempt, after those added before.
     pub fn hook(mut self, hooks: impl Hooks) -> Self {
-        self.hooks.push(Arc::new(hooks));
+        self.settings.hooks.push(Arc::new(hooks));
         self
     }
 
     /// Replaces the default transport. Connection, TLS, proxy and pool settings
     /// of this builder then do not apply.
     pub fn http_client(mut self, client: impl HttpClient) -> Self {
-        self.http_client = Some(Arc::new(client));
+        self.settings.http_client = Some(Arc::new(client));
         self
     }
 
     /// How long an idle pooled connection is kept; `None` keeps it until the
     /// server closes it. Default 90 s.
     pub fn pool_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.hyper.pool_idle_timeout = timeout;
+        self.settings.hyper.pool_idle_timeout = timeout;
         self
     }
 
     /// The most idle connections kept per host. Default: no limit.
     pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
-        self.hyper.pool_max_idle_per_host = max;
+        self.settings.hyper.pool_max_idle_per_host = max;
         self
     }
 
@@ -238,7 +256,7 @@ impl BlackboxCoreBuilder {
     #[cfg(all(feature = "http2", feature = "rustls"))]
     #[cfg_attr(docsrs, doc(cfg(all(feature = "http2", feature = "rustls"))))]
     pub fn http1_only(mut self, enabled: bool) -> Self {
-        self.hyper.http1_only = enabled;
+        self.settings.hyper.http1_only = enabled;
         self
     }
 
@@ -250,9 +268,9 @@ impl BlackboxCoreBuilder {
     #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
     pub fn add_root_certificate_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
         match crate::tls::parse_pem_certificates(pem.as_ref()) {
-            Ok(certificates) => self.hyper.tls.extra_roots.extend(certificates),
+            Ok(certificates) => self.settings.hyper.tls.extra_roots.extend(certificates),
             Err(error) => {
-                self.certificate_error.get_or_insert(error);
+                self.settings.certificate_error.get_or_insert(error);
             }
         }
         self
@@ -264,7 +282,7 @@ impl BlackboxCoreBuilder {
     #[cfg(feature = "rustls")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
     pub fn tls_built_in_roots(mut self, enabled: bool) -> Self {
-        self.hyper.tls.built_in_roots = enabled;
+        self.settings.hyper.tls.built_in_roots = enabled;
         self
     }
 
@@ -273,7 +291,7 @@ impl BlackboxCoreBuilder {
     #[cfg(feature = "proxy")]
     #[cfg_attr(docsrs, doc(cfg(feature = "proxy")))]
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.hyper.proxy.mode = crate::proxy::ProxyMode::Explicit(url.into());
+        self.settings.hyper.proxy.mode = crate::proxy::ProxyMode::Explicit(url.into());
         self
     }
 
@@ -282,7 +300,7 @@ impl BlackboxCoreBuilder {
     #[cfg(feature = "proxy")]
     #[cfg_attr(docsrs, doc(cfg(feature = "proxy")))]
     pub fn no_proxy(mut self, hosts: impl Into<String>) -> Self {
-        self.hyper.proxy.no_proxy = Some(hosts.into());
+        self.settings.hyper.proxy.no_proxy = Some(hosts.into());
         self
     }
 
@@ -290,34 +308,45 @@ impl BlackboxCoreBuilder {
     #[cfg(feature = "proxy")]
     #[cfg_attr(docsrs, doc(cfg(feature = "proxy")))]
     pub fn disable_proxy(mut self) -> Self {
-        self.hyper.proxy.mode = crate::proxy::ProxyMode::Disabled;
+        self.settings.hyper.proxy.mode = crate::proxy::ProxyMode::Disabled;
         self
     }
 
     /// Allows sending the bearer token over plain HTTP to hosts other than
     /// loopback. Off by default: a token sent in clear text can be stolen.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
+        self.settings.allow_insecure_http = allow;
         self
     }
 
     /// Writes one line per request and response to stderr (secrets redacted).
     /// Needs the `debug-log` feature (on by default).
     #[cfg(feature = "debug-log")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "debug-log")))]
     pub fn debug(mut self, enabled: bool) -> Self {
-        self.debug = enabled;
+        self.settings.debug = enabled;
         self
     }
 
     /// Replaces how the core waits between attempts (for deterministic tests).
     pub fn sleeper(mut self, sleeper: impl Sleeper) -> Self {
-        self.sleeper = Some(Arc::new(sleeper));
+        self.settings.sleeper = Some(Arc::new(sleeper));
         self
     }
 
     /// Checks every setting and builds the client. Needs no runtime; the first
     /// call needs a Tokio runtime with the time driver enabled.
-    pub fn build(self) -> Result<BlackboxCore, Error> {
+    pub fn build(self) -> Result<C, Error>
+    where
+        C: From<BlackboxCore>,
+    {
+        self.settings.build().map(C::from)
+    }
+}
+
+impl Settings {
+    /// The part of `build` that does not depend on `C`, compiled once.
+    fn build(self) -> Result<BlackboxCore, Error> {
         if let Some(error) = self.token_error {
             return Err(error);
         }
@@ -328,14 +357,7 @@ impl BlackboxCoreBuilder {
             return Err(error);
         }
         let server = match &self.server {
-            ServerChoice::Index(index) => {
-                let server = Server::from_index(*index).ok_or_else(|| {
-                    Error::invalid_request(format!(
-                        "server index {index} does not exist (0 production, 1 staging, 2 local)"
-                    ))
-                })?;
-                ServerUrl::parse(server.url())?
-            }
+            ServerChoice::Named(server) => ServerUrl::parse(server.url())?,
             ServerChoice::Url(url) => ServerUrl::parse(url)?,
         };
         let mut user_agent = format!("blackbox-rs/{}", env!("CARGO_PKG_VERSION"));
@@ -378,22 +400,25 @@ fn non_empty_env(name: &str) -> Option<String> {
         .filter(|value| !value.trim().is_empty())
 }
 
-impl fmt::Debug for BlackboxCoreBuilder {
+impl<C> fmt::Debug for BlackboxCoreBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BlackboxCoreBuilder")
-            .field("auth", &self.auth)
-            .field("server", &self.server)
-            .field("user_agent_suffix", &self.user_agent_suffix)
-            .field("default_headers", &DebugHeaders(&self.default_headers))
-            .field("retry", &self.retry)
-            .field("attempt_timeout", &self.attempt_timeout)
-            .field("operation_timeout", &self.operation_timeout)
-            .field("max_body_size", &self.max_body_size)
-            .field("hooks", &self.hooks)
-            .field("http_client", &self.http_client)
-            .field("transport", &self.hyper)
-            .field("debug", &self.debug)
-            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("auth", &self.settings.auth)
+            .field("server", &self.settings.server)
+            .field("user_agent_suffix", &self.settings.user_agent_suffix)
+            .field(
+                "default_headers",
+                &DebugHeaders(&self.settings.default_headers),
+            )
+            .field("retry", &self.settings.retry)
+            .field("attempt_timeout", &self.settings.attempt_timeout)
+            .field("operation_timeout", &self.settings.operation_timeout)
+            .field("max_body_size", &self.settings.max_body_size)
+            .field("hooks", &self.settings.hooks)
+            .field("http_client", &self.settings.http_client)
+            .field("transport", &self.settings.hyper)
+            .field("debug", &self.settings.debug)
+            .field("allow_insecure_http", &self.settings.allow_insecure_http)
             .finish_non_exhaustive()
     }
 }

@@ -10,15 +10,15 @@ use http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGE
 use http::{HeaderMap, HeaderValue, Method};
 use tokio::time::Instant;
 
-use crate::error::{ApiError, BodyTooLargeError, TimeoutError, TimeoutKind};
+use crate::error::{ApiError, BodyTooLargeError, HookError, TimeoutError, TimeoutKind};
 use crate::headers::DebugHeaders;
 use crate::hooks::HookContext;
 use crate::hyper_client::HyperClient;
 use crate::options::CallSettings;
-use crate::retry::{Sleeper, is_retryable_status};
+use crate::retry::{Sleeper, should_retry};
 use crate::server::ServerUrl;
 use crate::token::{Auth, source_header};
-use crate::transport::{CollectError, TransportErrorKind};
+use crate::transport::{CollectError, TransportError, TransportErrorKind};
 use crate::{
     BlackboxCoreBuilder, Error, Hooks, HttpClient, OperationRequest, RawResponse, RequestOptions,
     RetryConfig,
@@ -39,7 +39,7 @@ use crate::{
 /// let core = BlackboxCore::builder()
 ///     .token("my-token")
 ///     .server(Server::Staging)
-///     .retry(RetryConfig::default().max_attempts(5))
+///     .retry(RetryConfig::default().with_max_attempts(5))
 ///     .attempt_timeout(Some(Duration::from_secs(10)))
 ///     .build()?;
 ///
@@ -172,13 +172,14 @@ impl BlackboxCore {
     pub async fn execute(
         &self,
         mut request: OperationRequest,
-        options: Option<&RequestOptions>,
+        options: Option<RequestOptions>,
     ) -> Result<RawResponse, Error> {
+        let options = options.as_ref();
         let inner = &*self.inner;
         let started = Instant::now();
 
         let overridden_server;
-        let server = match options.and_then(|options| options.server_url.as_deref()) {
+        let server = match options.and_then(|options| options.inner().server_url.as_deref()) {
             Some(url) => {
                 overridden_server = ServerUrl::parse(url)?;
                 inner.check_server(&overridden_server)?;
@@ -204,7 +205,7 @@ impl BlackboxCore {
             },
         );
         let operation_deadline = operation_timeout.map(|timeout| started + timeout);
-        let may_repeat = request.method.is_idempotent() || retry.get_retry_non_idempotent();
+        let may_repeat = request.method.is_idempotent() || retry.retry_non_idempotent();
         let body = request.body.clone().unwrap_or_default();
 
         let mut attempt = 1;
@@ -237,19 +238,19 @@ impl BlackboxCore {
             for hook in &inner.hooks {
                 hook.after_error(&context, &error);
             }
-            if attempt >= retry.get_max_attempts() || !should_retry(&error, may_repeat) {
+            if attempt >= retry.max_attempts() || !should_retry(&error, may_repeat) {
                 return Err(error);
             }
             let delay = match error.retry_after() {
                 // The server's wish wins, but only within our own limits; past
                 // them the caller gets the answer, with the wait on the error.
-                Some(wait) if wait > retry.get_max_interval() => return Err(error),
+                Some(wait) if wait > retry.max_interval() => return Err(error),
                 Some(wait) => wait,
                 None => retry.backoff(attempt),
             };
             let resume_at = Instant::now() + delay;
             let over_budget = retry
-                .get_max_elapsed_time()
+                .max_elapsed_time()
                 .is_some_and(|budget| resume_at.duration_since(started) > budget);
             let past_deadline = operation_deadline.is_some_and(|deadline| resume_at >= deadline);
             if over_budget || past_deadline {
@@ -285,7 +286,7 @@ impl BlackboxCore {
             headers.insert(CONTENT_LENGTH, ZERO);
         }
         if let Some(options) = options {
-            for (name, value) in &options.headers {
+            for (name, value) in &options.inner().headers {
                 headers.insert(name, value.clone());
             }
         }
@@ -313,7 +314,7 @@ impl BlackboxCore {
         }
         for hook in &inner.hooks {
             hook.before_request(context, &mut request)
-                .map_err(Error::Hook)?;
+                .map_err(|source| Error::Hook(HookError::new(source)))?;
         }
         // Without `request-body` the default transport cannot send one; say so
         // rather than drop what a hook put there.
@@ -346,11 +347,11 @@ impl BlackboxCore {
         if response.status.is_success() {
             Ok(response)
         } else {
-            Err(Error::Api(Box::new(ApiError::new(
+            Err(Error::Api(ApiError::new(
                 response.status,
                 response.headers,
                 response.body,
-            ))))
+            )))
         }
     }
 
@@ -361,20 +362,17 @@ impl BlackboxCore {
             Transport::Hyper(client) => client.send(request).await,
             Transport::Custom(client) => client.send(request).await,
         };
-        let response = sent.map_err(|error| {
-            let (kind, source) = error.into_parts();
-            match kind {
-                TransportErrorKind::Connect => Error::Connect(source),
-                TransportErrorKind::Tls => Error::Tls(source),
-                TransportErrorKind::ConnectTimeout => Error::Timeout(TimeoutError {
-                    kind: TimeoutKind::Connect,
-                    limit: match &inner.transport {
-                        Transport::Hyper(client) => client.connect_timeout(),
-                        Transport::Custom(_) => None,
-                    },
-                }),
-                TransportErrorKind::Other => Error::Transport(source),
-            }
+        let response = sent.map_err(|error| match error.kind() {
+            TransportErrorKind::Connect => Error::Connect(error),
+            TransportErrorKind::Tls => Error::Tls(error),
+            TransportErrorKind::ConnectTimeout => Error::Timeout(TimeoutError {
+                kind: TimeoutKind::Connect,
+                limit: match &inner.transport {
+                    Transport::Hyper(client) => client.connect_timeout(),
+                    Transport::Custom(_) => None,
+                },
+            }),
+            TransportErrorKind::Other => Error::Transport(error),
         })?;
         let (parts, body) = response.into_parts();
         let body =
@@ -385,7 +383,9 @@ impl BlackboxCore {
                         status: parts.status,
                         limit: inner.max_body_size,
                     }),
-                    CollectError::Transport(source) => Error::Transport(source),
+                    CollectError::Transport(source) => {
+                        Error::Transport(TransportError::other(source))
+                    }
                 })?;
         Ok(RawResponse {
             status: parts.status,
@@ -470,23 +470,6 @@ fn first_deadline(
             },
         )
     })
-}
-
-/// Whether an attempt's failure is worth another attempt. Failures where the
-/// request provably never left are always retried; the rest only when repeating
-/// the request is harmless.
-fn should_retry(error: &Error, may_repeat: bool) -> bool {
-    match error {
-        Error::Connect(_) => true,
-        Error::Timeout(timeout) => match timeout.kind {
-            TimeoutKind::Connect => true,
-            TimeoutKind::Attempt => may_repeat,
-            TimeoutKind::Operation => false,
-        },
-        Error::Transport(_) => may_repeat,
-        Error::Api(api) => may_repeat && is_retryable_status(api.status()),
-        _ => false,
-    }
 }
 
 impl fmt::Debug for BlackboxCore {
@@ -584,25 +567,30 @@ mod tests {
 
     #[test]
     fn retry_decisions_follow_how_far_the_request_got() {
-        let connect = Error::Connect("refused".into());
+        let connect = Error::Connect(TransportError::connect("refused"));
         assert!(
             should_retry(&connect, false),
             "a connect failure is safe to repeat"
         );
-        let transport = Error::Transport("reset".into());
+        let transport = Error::Transport(TransportError::other("reset"));
         assert!(!should_retry(&transport, false));
         assert!(should_retry(&transport, true));
         let operation = Error::Timeout(TimeoutError {
             kind: TimeoutKind::Operation,
             limit: None,
         });
-        assert!(!should_retry(&operation, true));
+        assert!(
+            should_retry(&operation, true),
+            "transient like an attempt timeout; the loop stops on the deadline"
+        );
+        assert!(operation.is_retryable());
+        assert!(!should_retry(&operation, false));
         let api = |status: u16| {
-            Error::Api(Box::new(ApiError::new(
+            Error::Api(ApiError::new(
                 http::StatusCode::from_u16(status).unwrap(),
                 HeaderMap::new(),
                 Bytes::new(),
-            )))
+            ))
         };
         assert!(should_retry(&api(503), true));
         assert!(!should_retry(&api(503), false));

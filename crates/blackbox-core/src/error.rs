@@ -8,6 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 
+use crate::TransportError;
 use crate::headers::DebugHeaders;
 use crate::retry::parse_retry_after;
 
@@ -19,89 +20,102 @@ pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// Variants are grouped by how far the request got, because that decides what is
 /// safe to do next: a request that **never reached the server** can be re-sent even
 /// when it is not idempotent (`extend_session`); one that **may have reached it**
-/// can only be re-sent when repeating it is harmless. Each variant says which.
+/// can only be re-sent when repeating it is harmless. Each variant says which, and
+/// [`request_may_have_reached_server`](Self::request_may_have_reached_server)
+/// answers it for any error.
 ///
-/// `Display` is one line about this level and never prints the bearer token or a
-/// whole response body; the underlying cause is available through
-/// [`source()`](std::error::Error::source).
+/// Each variant carries a context type with accessors, so new context can be added
+/// without breaking a `match`. `Display` is one line about this level and never
+/// prints the bearer token or a whole response body; the underlying cause is
+/// available through [`source()`](std::error::Error::source).
+///
+/// ```no_run
+/// use blackbox_core::{BlackboxCore, Error, OperationRequest};
+///
+/// # async fn run(core: BlackboxCore) {
+/// let request = OperationRequest::new(
+///     "get_session_stats",
+///     blackbox_core::http::Method::GET,
+///     "/api/v0/sessions/stats",
+/// );
+/// match core.execute(request, None).await {
+///     Ok(response) => println!("status {}", response.status()),
+///     Err(Error::Api(api)) => println!("the server said {}: {:?}", api.status(), api.message()),
+///     Err(error) if error.is_retryable() => println!("try again later: {error}"),
+///     Err(error) => println!("failed: {error}"),
+/// }
+/// # }
+/// ```
 #[non_exhaustive]
 pub enum Error {
     /// The call was refused before anything was sent: a bad argument, a bad
     /// server URL or header, or a configuration that cannot work.
     /// **Never reached the server.**
-    InvalidRequest(Box<InvalidRequestError>),
-    /// The configured token source failed to produce a token.
+    InvalidRequest(InvalidRequestError),
+    /// The configured [`TokenSource`](crate::TokenSource) failed to produce a token.
     /// **Never reached the server.**
-    Credentials(BoxError),
+    Credentials(CredentialsError),
     /// A [`Hooks::before_request`](crate::Hooks::before_request) hook refused the request.
     /// **Never reached the server.**
-    Hook(BoxError),
+    Hook(HookError),
     /// No connection could be made (DNS, TCP connect refused or unreachable, proxy).
     /// **Never reached the server.**
-    Connect(BoxError),
+    Connect(TransportError),
     /// The TLS handshake failed (untrusted certificate, wrong host name, expired
     /// certificate, protocol mismatch). Nothing of the request is sent before the
     /// handshake completes, so it **never reached the server**.
-    Tls(BoxError),
+    Tls(TransportError),
     /// A timeout fired; [`TimeoutError::kind`] says which one. A connect timeout
     /// means the request **never reached the server**; an attempt or operation
     /// timeout means it **may have reached it**.
     Timeout(TimeoutError),
     /// The connection failed after the request started to be sent: reset,
     /// closed early, truncated body, protocol error. It **may have reached the server**.
-    Transport(BoxError),
+    Transport(TransportError),
     /// The response body was larger than the configured limit
     /// ([`BlackboxCoreBuilder::max_body_size`](crate::BlackboxCoreBuilder::max_body_size)).
     /// Reading stopped at the limit. The request **reached the server**.
     BodyTooLarge(BodyTooLargeError),
-    /// The server answered with a non-success status. The request **reached the server**.
-    Api(Box<ApiError>),
+    /// The server answered with a non-success status, or with a success status
+    /// and the API's envelope saying `"success": false`. The request **reached
+    /// the server**.
+    Api(ApiError),
     /// The server answered with a success status, but the body does not match the
     /// expected schema. The request **reached the server**.
-    ResponseValidation(Box<ResponseValidationError>),
+    ResponseValidation(ResponseValidationError),
 }
 
 impl Error {
-    /// An [`Error::InvalidRequest`] with a message.
-    pub fn invalid_request(message: impl Into<Cow<'static, str>>) -> Self {
-        Self::InvalidRequest(Box::new(InvalidRequestError {
-            message: message.into(),
-            source: None,
-        }))
+    pub(crate) fn invalid_request(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::InvalidRequest(InvalidRequestError::new(message))
     }
 
-    /// An [`Error::InvalidRequest`] with a message and its cause.
-    pub fn invalid_request_with_source(
+    pub(crate) fn invalid_request_with_source(
         message: impl Into<Cow<'static, str>>,
         source: impl Into<BoxError>,
     ) -> Self {
-        Self::InvalidRequest(Box::new(InvalidRequestError {
-            message: message.into(),
-            source: Some(source.into()),
-        }))
+        Self::InvalidRequest(InvalidRequestError::new(message).with_source(source))
     }
 
     /// The HTTP status of the answer, when the server answered.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Self::Api(api) => Some(api.status),
-            Self::ResponseValidation(validation) => Some(validation.status),
+            Self::Api(api) => Some(api.status()),
+            Self::ResponseValidation(validation) => Some(validation.status()),
             Self::BodyTooLarge(too_large) => Some(too_large.status),
             _ => None,
         }
     }
 
-    /// Whether trying the same call again later may succeed: connection failures,
-    /// timeouts, interrupted transfers and the statuses 408, 429, 500, 502, 503, 504.
+    /// Whether the failure is transient, so that the same call may succeed when
+    /// tried again: connection failures, timeouts, interrupted transfers and the
+    /// statuses 408, 429, 500, 502, 503, 504. It is the rule the client's own
+    /// retries follow.
     ///
     /// This says nothing about whether re-sending is *safe*; for a non-idempotent
     /// call check [`request_may_have_reached_server`](Self::request_may_have_reached_server) too.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Connect(_) | Self::Timeout(_) | Self::Transport(_) => true,
-            Self::Api(api) => crate::retry::is_retryable_status(api.status),
-            _ => false,
-        }
+        crate::retry::retry_class(self) != crate::retry::RetryClass::Never
     }
 
     /// Whether this is a timeout (connect, attempt or operation).
@@ -127,18 +141,10 @@ impl Error {
     }
 
     /// The server's `Retry-After` on an API error (delta-seconds or HTTP-date),
-    /// for example when a 429 asked for a longer wait than the retry budget allows.
+    /// for example when a 429 asked for a longer wait than the retry policy allows.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Self::Api(api) => api.retry_after(),
-            _ => None,
-        }
-    }
-
-    /// The API error, when the server answered with a non-success status.
-    pub fn as_api_error(&self) -> Option<&ApiError> {
-        match self {
-            Self::Api(api) => Some(api),
             _ => None,
         }
     }
@@ -147,7 +153,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::InvalidRequest(invalid) => write!(f, "invalid request: {}", invalid.message),
+            Self::InvalidRequest(invalid) => write!(f, "invalid request: {invalid}"),
             Self::Credentials(_) => f.write_str("the token source failed to provide a token"),
             Self::Hook(_) => f.write_str("a before-request hook refused the request"),
             Self::Connect(_) => f.write_str("could not connect to the server"),
@@ -165,69 +171,163 @@ impl fmt::Display for Error {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::InvalidRequest(inner) => f.debug_tuple("InvalidRequest").field(inner).finish(),
-            Self::Credentials(source) => f.debug_tuple("Credentials").field(source).finish(),
-            Self::Hook(source) => f.debug_tuple("Hook").field(source).finish(),
-            Self::Connect(source) => f.debug_tuple("Connect").field(source).finish(),
-            Self::Tls(source) => f.debug_tuple("Tls").field(source).finish(),
-            Self::Timeout(inner) => f.debug_tuple("Timeout").field(inner).finish(),
-            Self::Transport(source) => f.debug_tuple("Transport").field(source).finish(),
-            Self::BodyTooLarge(inner) => f.debug_tuple("BodyTooLarge").field(inner).finish(),
-            Self::Api(inner) => f.debug_tuple("Api").field(inner).finish(),
-            Self::ResponseValidation(inner) => {
-                f.debug_tuple("ResponseValidation").field(inner).finish()
-            }
-        }
+        let (name, inner): (&str, &dyn fmt::Debug) = match self {
+            Self::InvalidRequest(inner) => ("InvalidRequest", inner),
+            Self::Credentials(inner) => ("Credentials", inner),
+            Self::Hook(inner) => ("Hook", inner),
+            Self::Connect(inner) => ("Connect", inner),
+            Self::Tls(inner) => ("Tls", inner),
+            Self::Timeout(inner) => ("Timeout", inner),
+            Self::Transport(inner) => ("Transport", inner),
+            Self::BodyTooLarge(inner) => ("BodyTooLarge", inner),
+            Self::Api(inner) => ("Api", inner),
+            Self::ResponseValidation(inner) => ("ResponseValidation", inner),
+        };
+        f.debug_tuple(name).field(inner).finish()
     }
 }
 
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        // The payload describes this same level (its `Display` repeats the
+        // variant's), so the chain goes on with the payload's own cause.
         match self {
-            Self::InvalidRequest(invalid) => invalid.source(),
-            Self::Credentials(source)
-            | Self::Hook(source)
-            | Self::Connect(source)
-            | Self::Tls(source)
-            | Self::Transport(source) => Some(source.as_ref()),
-            Self::Timeout(_) | Self::BodyTooLarge(_) | Self::Api(_) => None,
-            Self::ResponseValidation(validation) => Some(&validation.source),
+            Self::InvalidRequest(inner) => inner.source(),
+            Self::Credentials(inner) => inner.source(),
+            Self::Hook(inner) => inner.source(),
+            Self::Connect(inner) | Self::Tls(inner) | Self::Transport(inner) => inner.source(),
+            Self::Timeout(inner) => inner.source(),
+            Self::BodyTooLarge(inner) => inner.source(),
+            Self::Api(inner) => inner.source(),
+            Self::ResponseValidation(inner) => inner.source(),
         }
     }
 }
 
+macro_rules! from_payload {
+    ($($payload:ty => $variant:ident),* $(,)?) => {$(
+        impl From<$payload> for Error {
+            fn from(payload: $payload) -> Self {
+                Self::$variant(payload)
+            }
+        }
+    )*};
+}
+
+from_payload! {
+    InvalidRequestError => InvalidRequest,
+    CredentialsError => Credentials,
+    HookError => Hook,
+    TimeoutError => Timeout,
+    BodyTooLargeError => BodyTooLarge,
+    ApiError => Api,
+    ResponseValidationError => ResponseValidation,
+}
+
+/// A cause from outside the SDK, kept as the `source()` of the error that wraps it.
+macro_rules! cause_error {
+    ($(#[$doc:meta])* $name:ident, $display:literal) => {
+        $(#[$doc])*
+        pub struct $name {
+            source: BoxError,
+        }
+
+        impl $name {
+            /// Wraps the cause.
+            pub fn new(source: impl Into<BoxError>) -> Self {
+                Self { source: source.into() }
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name)).field("source", &self.source).finish()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str($display)
+            }
+        }
+
+        impl StdError for $name {
+            fn source(&self) -> Option<&(dyn StdError + 'static)> {
+                Some(self.source.as_ref())
+            }
+        }
+    };
+}
+
+cause_error!(
+    /// Why a [`TokenSource`](crate::TokenSource) could not give a token; the
+    /// source's own error is the `source()`.
+    CredentialsError,
+    "the token source failed"
+);
+
+cause_error!(
+    /// Why a [`Hooks::before_request`](crate::Hooks::before_request) hook refused
+    /// a request; the hook's own error is the `source()`.
+    HookError,
+    "a before-request hook refused the request"
+);
+
 /// Why a call was refused before it was sent.
 pub struct InvalidRequestError {
+    inner: Box<InvalidRequestInner>,
+}
+
+struct InvalidRequestInner {
     message: Cow<'static, str>,
     source: Option<BoxError>,
 }
 
 impl InvalidRequestError {
+    /// A refusal saying what was wrong, in one line (for example an argument
+    /// out of range, checked before anything is sent).
+    pub fn new(message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            inner: Box::new(InvalidRequestInner {
+                message: message.into(),
+                source: None,
+            }),
+        }
+    }
+
+    /// Keeps the error that made the request invalid as the `source()`.
+    pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
+        self.inner.source = Some(source.into());
+        self
+    }
+
     /// What was wrong, in one line.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 }
 
 impl fmt::Debug for InvalidRequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("InvalidRequestError")
-            .field("message", &self.message)
-            .field("source", &self.source)
+            .field("message", &self.inner.message)
+            .field("source", &self.inner.source)
             .finish()
     }
 }
 
 impl fmt::Display for InvalidRequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.inner.message)
     }
 }
 
 impl StdError for InvalidRequestError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source.as_ref().map(|source| source.as_ref() as _)
+        self.inner
+            .source
+            .as_ref()
+            .map(|source| source.as_ref() as _)
     }
 }
 
@@ -277,6 +377,8 @@ impl fmt::Display for TimeoutError {
     }
 }
 
+impl StdError for TimeoutError {}
+
 /// A response body over the configured limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BodyTooLargeError {
@@ -307,9 +409,18 @@ impl fmt::Display for BodyTooLargeError {
     }
 }
 
-/// A non-success answer from the API: status, headers, raw body, and the
-/// envelope's `message` when the body is the API's JSON envelope.
+impl StdError for BodyTooLargeError {}
+
+/// A failed answer from the API: status, headers, raw body, and the envelope's
+/// `message` when the body is the API's JSON envelope.
+///
+/// It is a non-success status, or a success status whose envelope says
+/// `"success": false` (then [`status`](Self::status) is that 2xx status).
 pub struct ApiError {
+    inner: Box<ApiErrorInner>,
+}
+
+struct ApiErrorInner {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
@@ -318,52 +429,68 @@ pub struct ApiError {
 
 impl ApiError {
     /// Builds an API error from a raw answer, reading the envelope's `message`
-    /// when the body is JSON of that shape.
+    /// when the body is JSON of that shape (useful in tests of code that
+    /// handles API errors).
     pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
-        let message = serde_json::from_slice::<EnvelopeMessage>(&body)
-            .ok()
-            .and_then(|envelope| envelope.0);
+        let message = EnvelopeFields::read(&body).message;
+        Self::with_message(status, headers, body, message)
+    }
+
+    pub(crate) fn with_message(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        message: Option<String>,
+    ) -> Self {
         Self {
-            status,
-            headers,
-            body,
-            message,
+            inner: Box::new(ApiErrorInner {
+                status,
+                headers,
+                body,
+                message,
+            }),
         }
     }
 
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.inner.status
     }
 
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        &self.inner.headers
     }
 
     /// The raw response body (bounded by the body limit).
     pub fn body(&self) -> &Bytes {
-        &self.body
+        &self.inner.body
     }
 
     /// The envelope's `message`, when the body was `{"success":false,"message":"..."}`.
     pub fn message(&self) -> Option<&str> {
-        self.message.as_deref()
+        self.inner.message.as_deref()
     }
 
     /// The `Retry-After` header as a duration from now.
     pub fn retry_after(&self) -> Option<Duration> {
-        parse_retry_after(&self.headers, std::time::SystemTime::now())
+        parse_retry_after(&self.inner.headers, std::time::SystemTime::now())
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "API error {}", self.status.as_u16())?;
-        if let Some(reason) = self.status.canonical_reason() {
+        let status = self.inner.status;
+        if status.is_success() {
+            f.write_str("the API reported a failure with status ")?;
+        } else {
+            f.write_str("API error ")?;
+        }
+        write!(f, "{}", status.as_u16())?;
+        if let Some(reason) = status.canonical_reason() {
             write!(f, " {reason}")?;
         }
-        if let Some(message) = &self.message {
+        if let Some(message) = &self.inner.message {
             // One line, bounded: a hostile or verbose server cannot flood or
             // fake log lines.
             let mut visible = message
@@ -382,19 +509,31 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// The `message` of the API's envelope, read without building a JSON tree.
+/// The `success` and `message` of the API's envelope, read without building a
+/// JSON tree.
 ///
 /// Only a JSON *object* is an envelope (a derived struct would also accept
-/// `["text"]`); a repeated `message` keeps its last value (a derived struct
-/// would fail); a `message` that is not a string counts as absent.
-struct EnvelopeMessage(Option<String>);
+/// `["text"]`); a repeated key keeps its last value (a derived struct would
+/// fail); a value of another type counts as absent.
+#[derive(Default)]
+pub(crate) struct EnvelopeFields {
+    pub(crate) success: Option<bool>,
+    pub(crate) message: Option<String>,
+}
 
-impl<'de> serde::Deserialize<'de> for EnvelopeMessage {
+impl EnvelopeFields {
+    /// The fields of `body`, or none when it is not a JSON object.
+    pub(crate) fn read(body: &[u8]) -> Self {
+        serde_json::from_slice(body).unwrap_or_default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EnvelopeFields {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct ObjectVisitor;
 
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EnvelopeMessage;
+            type Value = EnvelopeFields;
 
             fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
                 formatter.write_str("a JSON object")
@@ -403,16 +542,18 @@ impl<'de> serde::Deserialize<'de> for EnvelopeMessage {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnvelopeMessage, A::Error> {
-                let mut message = None;
+            ) -> Result<EnvelopeFields, A::Error> {
+                let mut fields = EnvelopeFields::default();
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    if key == "message" {
-                        message = map.next_value::<StringOrOther>()?.0;
-                    } else {
-                        map.next_value::<serde::de::IgnoredAny>()?;
+                    match &*key {
+                        "message" => fields.message = map.next_value::<ScalarOrOther>()?.string,
+                        "success" => fields.success = map.next_value::<ScalarOrOther>()?.boolean,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
                     }
                 }
-                Ok(EnvelopeMessage(message))
+                Ok(fields)
             }
         }
 
@@ -420,65 +561,78 @@ impl<'de> serde::Deserialize<'de> for EnvelopeMessage {
     }
 }
 
-/// A JSON value kept when it is a string and skipped otherwise.
-struct StringOrOther(Option<String>);
+/// A JSON value kept when it is a string or a boolean, and skipped otherwise.
+#[derive(Default)]
+struct ScalarOrOther {
+    string: Option<String>,
+    boolean: Option<bool>,
+}
 
-impl<'de> serde::Deserialize<'de> for StringOrOther {
+impl<'de> serde::Deserialize<'de> for ScalarOrOther {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct AnyVisitor;
 
         impl<'de> serde::de::Visitor<'de> for AnyVisitor {
-            type Value = StringOrOther;
+            type Value = ScalarOrOther;
 
             fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
                 formatter.write_str("any JSON value")
             }
 
-            fn visit_str<E>(self, text: &str) -> Result<StringOrOther, E> {
-                Ok(StringOrOther(Some(text.to_owned())))
+            fn visit_str<E>(self, text: &str) -> Result<ScalarOrOther, E> {
+                Ok(ScalarOrOther {
+                    string: Some(text.to_owned()),
+                    boolean: None,
+                })
             }
 
-            fn visit_string<E>(self, text: String) -> Result<StringOrOther, E> {
-                Ok(StringOrOther(Some(text)))
+            fn visit_string<E>(self, text: String) -> Result<ScalarOrOther, E> {
+                Ok(ScalarOrOther {
+                    string: Some(text),
+                    boolean: None,
+                })
             }
 
-            fn visit_bool<E>(self, _: bool) -> Result<StringOrOther, E> {
-                Ok(StringOrOther(None))
+            fn visit_bool<E>(self, value: bool) -> Result<ScalarOrOther, E> {
+                Ok(ScalarOrOther {
+                    string: None,
+                    boolean: Some(value),
+                })
             }
 
-            fn visit_i64<E>(self, _: i64) -> Result<StringOrOther, E> {
-                Ok(StringOrOther(None))
+            fn visit_i64<E>(self, _: i64) -> Result<ScalarOrOther, E> {
+                Ok(ScalarOrOther::default())
             }
 
-            fn visit_u64<E>(self, _: u64) -> Result<StringOrOther, E> {
-                Ok(StringOrOther(None))
+            fn visit_u64<E>(self, _: u64) -> Result<ScalarOrOther, E> {
+                Ok(ScalarOrOther::default())
             }
 
-            fn visit_f64<E>(self, _: f64) -> Result<StringOrOther, E> {
-                Ok(StringOrOther(None))
+            fn visit_f64<E>(self, _: f64) -> Result<ScalarOrOther, E> {
+                Ok(ScalarOrOther::default())
             }
 
-            fn visit_unit<E>(self) -> Result<StringOrOther, E> {
-                Ok(StringOrOther(None))
+            fn visit_unit<E>(self) -> Result<ScalarOrOther, E> {
+                Ok(ScalarOrOther::default())
             }
 
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
                 self,
                 mut seq: A,
-            ) -> Result<StringOrOther, A::Error> {
+            ) -> Result<ScalarOrOther, A::Error> {
                 while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-                Ok(StringOrOther(None))
+                Ok(ScalarOrOther::default())
             }
 
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<StringOrOther, A::Error> {
+            ) -> Result<ScalarOrOther, A::Error> {
                 while map
                     .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
                     .is_some()
                 {}
-                Ok(StringOrOther(None))
+                Ok(ScalarOrOther::default())
             }
         }
 
@@ -499,11 +653,12 @@ fn is_unsafe_in_a_log_line(character: char) -> bool {
 
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
         f.debug_struct("ApiError")
-            .field("status", &self.status)
-            .field("message", &self.message)
-            .field("headers", &DebugHeaders(&self.headers))
-            .field("body_len", &self.body.len())
+            .field("status", &inner.status)
+            .field("message", &inner.message)
+            .field("headers", &DebugHeaders(&inner.headers))
+            .field("body_len", &inner.body.len())
             .finish()
     }
 }
@@ -512,6 +667,10 @@ impl StdError for ApiError {}
 
 /// A success answer whose body does not match the expected schema.
 pub struct ResponseValidationError {
+    inner: Box<ResponseValidationInner>,
+}
+
+struct ResponseValidationInner {
     status: StatusCode,
     body: Bytes,
     source: serde_json::Error,
@@ -521,31 +680,28 @@ impl ResponseValidationError {
     /// Builds the error from the answer and the decoder's complaint.
     pub fn new(status: StatusCode, body: Bytes, source: serde_json::Error) -> Self {
         Self {
-            status,
-            body,
-            source,
+            inner: Box::new(ResponseValidationInner {
+                status,
+                body,
+                source,
+            }),
         }
     }
 
     /// The HTTP status of the answer.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.inner.status
     }
 
     /// The raw body that failed to decode (bounded by the body limit). It may hold
     /// session tokens: treat it as secret.
     pub fn body(&self) -> &Bytes {
-        &self.body
-    }
-
-    /// The first bytes of the body, at most `max_len`, for a diagnostic.
-    pub fn body_excerpt(&self, max_len: usize) -> &[u8] {
-        &self.body[..self.body.len().min(max_len)]
+        &self.inner.body
     }
 
     /// The decoder's error (line, column, category).
     pub fn serde_error(&self) -> &serde_json::Error {
-        &self.source
+        &self.inner.source
     }
 }
 
@@ -553,7 +709,7 @@ impl fmt::Display for ResponseValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The serde message can quote values from the body, which may be secret;
         // say where and what kind of problem, not what the value was.
-        let category = match self.source.classify() {
+        let category = match self.inner.source.classify() {
             serde_json::error::Category::Io => "I/O error",
             serde_json::error::Category::Syntax => "invalid JSON",
             serde_json::error::Category::Data => "JSON that does not match the schema",
@@ -562,10 +718,10 @@ impl fmt::Display for ResponseValidationError {
         write!(
             f,
             "response (status {}, {} bytes) is {category} at line {} column {}",
-            self.status.as_u16(),
-            self.body.len(),
-            self.source.line(),
-            self.source.column()
+            self.inner.status.as_u16(),
+            self.inner.body.len(),
+            self.inner.source.line(),
+            self.inner.source.column()
         )
     }
 }
@@ -573,18 +729,18 @@ impl fmt::Display for ResponseValidationError {
 impl fmt::Debug for ResponseValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResponseValidationError")
-            .field("status", &self.status)
-            .field("body_len", &self.body.len())
-            .field("line", &self.source.line())
-            .field("column", &self.source.column())
-            .field("category", &self.source.classify())
+            .field("status", &self.inner.status)
+            .field("body_len", &self.inner.body.len())
+            .field("line", &self.inner.source.line())
+            .field("column", &self.inner.source.column())
+            .field("category", &self.inner.source.classify())
             .finish()
     }
 }
 
 impl StdError for ResponseValidationError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(&self.source)
+        Some(&self.inner.source)
     }
 }
 
@@ -646,6 +802,44 @@ mod tests {
     }
 
     #[test]
+    fn an_unsuccessful_envelope_with_a_success_status_says_so() {
+        let error = ApiError::new(
+            StatusCode::OK,
+            HeaderMap::new(),
+            Bytes::from_static(br#"{"success":false,"message":"Session is locked"}"#),
+        );
+        assert_eq!(
+            error.to_string(),
+            "the API reported a failure with status 200 OK: Session is locked"
+        );
+    }
+
+    #[test]
+    fn every_payload_is_an_error_with_the_cause_chain_kept() {
+        let with_cause = Error::from(InvalidRequestError::new("bad").with_source(std::fmt::Error));
+        assert_eq!(with_cause.to_string(), "invalid request: bad");
+        assert!(
+            with_cause
+                .source()
+                .is_some_and(|source| source.is::<std::fmt::Error>())
+        );
+        let credentials = Error::Credentials(CredentialsError::new("vault down"));
+        assert_eq!(
+            credentials.source().map(ToString::to_string).as_deref(),
+            Some("vault down")
+        );
+        fn is_error<T: StdError + Send + Sync + 'static>() {}
+        is_error::<InvalidRequestError>();
+        is_error::<CredentialsError>();
+        is_error::<HookError>();
+        is_error::<TransportError>();
+        is_error::<TimeoutError>();
+        is_error::<BodyTooLargeError>();
+        is_error::<ApiError>();
+        is_error::<ResponseValidationError>();
+    }
+
+    #[test]
     fn api_error_without_envelope_has_no_message() {
         let error = ApiError::new(
             StatusCode::BAD_GATEWAY,
@@ -695,6 +889,6 @@ mod tests {
             })
             .request_may_have_reached_server()
         );
-        assert!(Error::Transport("reset".into()).request_may_have_reached_server());
+        assert!(Error::Transport(TransportError::other("reset")).request_may_have_reached_server());
     }
 }

@@ -43,7 +43,9 @@ impl HookContext<'_> {
 /// call's task, so keep them short.
 ///
 /// ```
-/// use blackbox_core::{Hooks, HookContext, BoxError};
+/// use blackbox_core::bytes::Bytes;
+/// use blackbox_core::http::Request;
+/// use blackbox_core::{BoxError, HookContext, Hooks};
 ///
 /// #[derive(Debug)]
 /// struct Tracing;
@@ -52,7 +54,7 @@ impl HookContext<'_> {
 ///     fn before_request(
 ///         &self,
 ///         context: &HookContext<'_>,
-///         request: &mut http::Request<bytes::Bytes>,
+///         request: &mut Request<Bytes>,
 ///     ) -> Result<(), BoxError> {
 ///         let id = format!("{}-{}", context.operation_id(), context.attempt());
 ///         request.headers_mut().insert("x-request-id", id.parse()?);

@@ -16,19 +16,29 @@ use crate::{Error, RetryConfig};
 /// replace same-named ones. Timeouts take `Option<Duration>`, so `Some(d)` sets a
 /// timeout and `None` disables it for this call.
 ///
+/// Taken by value (`Option<RequestOptions>`) wherever a call accepts options;
+/// `None` costs nothing, and a set value is one small allocation.
+///
 /// ```
 /// use std::time::Duration;
 /// use blackbox_core::{RequestOptions, RetryConfig};
 ///
 /// let options = RequestOptions::new()
-///     .retries(RetryConfig::disabled())
+///     .retry(RetryConfig::disabled())
 ///     .attempt_timeout(Some(Duration::from_secs(2)))
 ///     .header("x-request-id", "42");
 /// # let _ = options;
 /// ```
 #[derive(Clone, Default)]
 pub struct RequestOptions {
-    pub(crate) retries: Option<RetryConfig>,
+    // Boxed: an `Option<RequestOptions>` travels inside every call's future,
+    // and `None` should cost one word there.
+    inner: Box<OptionsInner>,
+}
+
+#[derive(Clone, Default)]
+pub(crate) struct OptionsInner {
+    pub(crate) retry: Option<RetryConfig>,
     pub(crate) attempt_timeout: Option<Option<Duration>>,
     pub(crate) operation_timeout: Option<Option<Duration>>,
     pub(crate) server_url: Option<String>,
@@ -45,26 +55,26 @@ impl RequestOptions {
     }
 
     /// The retry policy for this call (e.g. [`RetryConfig::disabled()`]).
-    pub fn retries(mut self, retries: RetryConfig) -> Self {
-        self.retries = Some(retries);
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.inner.retry = Some(retry);
         self
     }
 
     /// The per-attempt timeout for this call; `None` disables it.
     pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.attempt_timeout = Some(timeout);
+        self.inner.attempt_timeout = Some(timeout);
         self
     }
 
     /// The whole-operation timeout (all attempts and backoff); `None` disables it.
     pub fn operation_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.operation_timeout = Some(timeout);
+        self.inner.operation_timeout = Some(timeout);
         self
     }
 
     /// Sends this call to another base URL (checked when the call is made).
     pub fn server_url(mut self, url: impl Into<String>) -> Self {
-        self.server_url = Some(url.into());
+        self.inner.server_url = Some(url.into());
         self
     }
 
@@ -76,9 +86,10 @@ impl RequestOptions {
         N: TryInto<HeaderName>,
         V: TryInto<HeaderValue>,
     {
+        let inner = &mut *self.inner;
         insert_checked(
-            &mut self.headers,
-            &mut self.header_error,
+            &mut inner.headers,
+            &mut inner.header_error,
             "per-call",
             name,
             value,
@@ -86,8 +97,12 @@ impl RequestOptions {
         self
     }
 
+    pub(crate) fn inner(&self) -> &OptionsInner {
+        &self.inner
+    }
+
     pub(crate) fn check(&self) -> Result<(), Error> {
-        match &self.header_error {
+        match &self.inner.header_error {
             Some(message) => Err(Error::invalid_request(message.clone())),
             None => Ok(()),
         }
@@ -109,8 +124,9 @@ impl<'a> CallSettings<'a> {
         let Some(options) = options else {
             return client;
         };
+        let options = options.inner();
         Self {
-            retry: options.retries.as_ref().unwrap_or(client.retry),
+            retry: options.retry.as_ref().unwrap_or(client.retry),
             attempt_timeout: options.attempt_timeout.unwrap_or(client.attempt_timeout),
             operation_timeout: options
                 .operation_timeout
@@ -121,13 +137,14 @@ impl<'a> CallSettings<'a> {
 
 impl fmt::Debug for RequestOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
         f.debug_struct("RequestOptions")
-            .field("retries", &self.retries)
-            .field("attempt_timeout", &self.attempt_timeout)
-            .field("operation_timeout", &self.operation_timeout)
-            .field("server_url", &self.server_url)
-            .field("headers", &DebugHeaders(&self.headers))
-            .field("header_error", &self.header_error)
+            .field("retry", &inner.retry)
+            .field("attempt_timeout", &inner.attempt_timeout)
+            .field("operation_timeout", &inner.operation_timeout)
+            .field("server_url", &inner.server_url)
+            .field("headers", &DebugHeaders(&inner.headers))
+            .field("header_error", &inner.header_error)
             .finish()
     }
 }
@@ -163,7 +180,7 @@ mod tests {
         );
 
         let options = RequestOptions::new()
-            .retries(RetryConfig::disabled())
+            .retry(RetryConfig::disabled())
             .attempt_timeout(None)
             .operation_timeout(Some(Duration::from_secs(5)));
         let merged = CallSettings::merge(Some(&options), client);

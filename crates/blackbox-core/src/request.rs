@@ -5,10 +5,9 @@ use std::fmt;
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
-use serde::de::DeserializeOwned;
 
+#[cfg(feature = "request-body")]
 use crate::Error;
-use crate::error::ResponseValidationError;
 use crate::headers::DebugHeaders;
 
 /// One operation's request, built by an operation function: method, path, body,
@@ -18,7 +17,11 @@ use crate::headers::DebugHeaders;
 /// ```
 /// use blackbox_core::OperationRequest;
 ///
-/// let request = OperationRequest::new("get_session_stats", http::Method::GET, "/api/v0/sessions/stats");
+/// let request = OperationRequest::new(
+///     "get_session_stats",
+///     blackbox_core::http::Method::GET,
+///     "/api/v0/sessions/stats",
+/// );
 /// assert_eq!(request.operation_id(), "get_session_stats");
 /// ```
 #[derive(Clone)]
@@ -50,6 +53,7 @@ impl OperationRequest {
     /// Sets a JSON body (compact, as serde_json writes it); the call then sends
     /// `Content-Type: application/json`. Needs the `request-body` feature.
     #[cfg(feature = "request-body")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "request-body")))]
     pub fn json_body<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
         let bytes = serde_json::to_vec(body).map_err(|source| {
             Error::invalid_request_with_source("request body cannot be encoded as JSON", source)
@@ -128,18 +132,6 @@ impl RawResponse {
     /// The raw body. It may hold session tokens: treat it as secret.
     pub fn body(&self) -> &Bytes {
         &self.body
-    }
-
-    /// Decodes the body as JSON into `T`; a body that does not fit is an
-    /// [`Error::ResponseValidation`] that keeps the status and the body.
-    pub fn decode_json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        serde_json::from_slice(&self.body).map_err(|source| {
-            Error::ResponseValidation(Box::new(ResponseValidationError::new(
-                self.status,
-                self.body,
-                source,
-            )))
-        })
     }
 }
 

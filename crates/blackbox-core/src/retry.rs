@@ -6,6 +6,8 @@ use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode};
 
+use crate::{Error, TimeoutKind};
+
 /// How the random part of the backoff is chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 #[non_exhaustive]
@@ -23,15 +25,24 @@ pub enum Jitter {
 
 /// When and how often a call is retried.
 ///
+/// The default ([`RetryConfig::default`]): 3 attempts in all, 500 ms before the
+/// first retry growing ×1.5 per retry, at most 60 s between attempts, no retry
+/// starting later than 1 hour after the first attempt, full jitter, and POST
+/// retried only when it provably never reached the server.
+/// [`RetryConfig::disabled`] makes one attempt.
+///
 /// The delay before retry `n` (1-based) is
 /// `jitter × min(max_interval, initial_interval × exponent^(n-1))`.
 /// Retries stop at `max_attempts` attempts in all, or when the next delay would
 /// end after `max_elapsed_time` since the first attempt started.
 ///
-/// Retried: connect failures (any method); for idempotent methods (GET, DELETE,
-/// and POST when [`retry_non_idempotent`](Self::retry_non_idempotent) is set) also
+/// Retried: failures where the request provably never reached the server
+/// (connect failures and connect timeouts, any method); for idempotent methods
+/// (GET, DELETE, and POST when
+/// [`with_retry_non_idempotent`](Self::with_retry_non_idempotent) is set) also
 /// 408, 429, 500, 502, 503, 504, attempt timeouts and connections that failed
-/// mid-flight. A `Retry-After` answer is honoured when it fits within
+/// mid-flight — the failures [`Error::is_retryable`](crate::Error::is_retryable)
+/// calls transient. A `Retry-After` answer is honoured when it fits within
 /// `max_interval` and the remaining budget; otherwise the call fails with that
 /// answer, and [`Error::retry_after`](crate::Error::retry_after) tells the wait asked for.
 ///
@@ -40,10 +51,10 @@ pub enum Jitter {
 /// use blackbox_core::RetryConfig;
 ///
 /// let patient = RetryConfig::default()
-///     .max_attempts(5)
-///     .initial_interval(Duration::from_millis(200));
+///     .with_max_attempts(5)
+///     .with_initial_interval(Duration::from_millis(200));
 /// let off = RetryConfig::disabled();
-/// assert_eq!(off.get_max_attempts(), 1);
+/// assert_eq!(off.max_attempts(), 1);
 /// # let _ = patient;
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -83,38 +94,38 @@ impl RetryConfig {
     }
 
     /// Attempts in all, the first included; `0` is taken as `1`.
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
         self
     }
 
     /// The delay before the first retry, before jitter.
-    pub fn initial_interval(mut self, interval: Duration) -> Self {
+    pub fn with_initial_interval(mut self, interval: Duration) -> Self {
         self.initial_interval = interval;
         self
     }
 
     /// The longest delay between two attempts; also the longest `Retry-After` honoured.
-    pub fn max_interval(mut self, interval: Duration) -> Self {
+    pub fn with_max_interval(mut self, interval: Duration) -> Self {
         self.max_interval = interval;
         self
     }
 
     /// The growth factor of the delay per retry; values below 1 (or NaN) are taken as 1.
-    pub fn exponent(mut self, exponent: f64) -> Self {
+    pub fn with_exponent(mut self, exponent: f64) -> Self {
         self.exponent = if exponent >= 1.0 { exponent } else { 1.0 };
         self
     }
 
     /// The longest time from the first attempt after which no retry starts; `None`
     /// for no limit beyond `max_attempts`.
-    pub fn max_elapsed_time(mut self, limit: Option<Duration>) -> Self {
+    pub fn with_max_elapsed_time(mut self, limit: Option<Duration>) -> Self {
         self.max_elapsed_time = limit;
         self
     }
 
     /// How the random part of each delay is chosen.
-    pub fn jitter(mut self, jitter: Jitter) -> Self {
+    pub fn with_jitter(mut self, jitter: Jitter) -> Self {
         self.jitter = jitter;
         self
     }
@@ -122,28 +133,43 @@ impl RetryConfig {
     /// Also retry non-idempotent requests (POST) on retryable statuses, timeouts and
     /// mid-flight failures. Off by default: `extend_session` must not run twice by
     /// accident. POSTs are always retried when they provably never reached the server.
-    pub fn retry_non_idempotent(mut self, enabled: bool) -> Self {
+    pub fn with_retry_non_idempotent(mut self, enabled: bool) -> Self {
         self.retry_non_idempotent = enabled;
         self
     }
 
     /// Attempts in all.
-    pub fn get_max_attempts(&self) -> u32 {
+    pub fn max_attempts(&self) -> u32 {
         self.max_attempts
     }
 
+    /// The delay before the first retry, before jitter.
+    pub fn initial_interval(&self) -> Duration {
+        self.initial_interval
+    }
+
+    /// The growth factor of the delay per retry.
+    pub fn exponent(&self) -> f64 {
+        self.exponent
+    }
+
+    /// How the random part of each delay is chosen.
+    pub fn jitter(&self) -> Jitter {
+        self.jitter
+    }
+
     /// The longest delay between attempts.
-    pub fn get_max_interval(&self) -> Duration {
+    pub fn max_interval(&self) -> Duration {
         self.max_interval
     }
 
     /// The overall retry budget.
-    pub fn get_max_elapsed_time(&self) -> Option<Duration> {
+    pub fn max_elapsed_time(&self) -> Option<Duration> {
         self.max_elapsed_time
     }
 
     /// Whether non-idempotent requests are retried like idempotent ones.
-    pub fn get_retry_non_idempotent(&self) -> bool {
+    pub fn retry_non_idempotent(&self) -> bool {
         self.retry_non_idempotent
     }
 
@@ -175,6 +201,43 @@ impl RetryConfig {
 pub trait Sleeper: Send + Sync + std::fmt::Debug + 'static {
     /// Resolves after `delay`.
     fn sleep(&self, delay: Duration) -> crate::BoxFuture<'static, ()>;
+}
+
+/// How a failure may be retried: the one rule behind both the attempt loop and
+/// [`Error::is_retryable`](crate::Error::is_retryable).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RetryClass {
+    /// Not transient: retrying gives the same answer.
+    Never,
+    /// Transient, and the request provably never reached the server: safe to
+    /// send again whatever the method.
+    NeverSent,
+    /// Transient, but the request may have reached the server: send again
+    /// only when repeating it is harmless.
+    MaybeSent,
+}
+
+/// Sorts a failed attempt by [`RetryClass`]. An operation timeout is transient
+/// like an attempt timeout; the attempt loop stops on it because the
+/// operation's deadline has passed, not because of its class.
+pub(crate) fn retry_class(error: &Error) -> RetryClass {
+    match error {
+        Error::Connect(_) => RetryClass::NeverSent,
+        Error::Timeout(timeout) if timeout.kind() == TimeoutKind::Connect => RetryClass::NeverSent,
+        Error::Timeout(_) | Error::Transport(_) => RetryClass::MaybeSent,
+        Error::Api(api) if is_retryable_status(api.status()) => RetryClass::MaybeSent,
+        _ => RetryClass::Never,
+    }
+}
+
+/// Whether the attempt loop sends a failed request again; `may_repeat` says
+/// whether repeating it is harmless (an idempotent method, or the caller's opt-in).
+pub(crate) fn should_retry(error: &Error, may_repeat: bool) -> bool {
+    match retry_class(error) {
+        RetryClass::NeverSent => true,
+        RetryClass::MaybeSent => may_repeat,
+        RetryClass::Never => false,
+    }
 }
 
 /// Statuses worth retrying: 408, 429, 500, 502, 503, 504.
@@ -226,10 +289,10 @@ mod tests {
     #[test]
     fn schedule_with_fixed_jitter() {
         let config = RetryConfig::default()
-            .initial_interval(Duration::from_millis(100))
-            .exponent(2.0)
-            .max_interval(Duration::from_millis(500))
-            .jitter(Jitter::None);
+            .with_initial_interval(Duration::from_millis(100))
+            .with_exponent(2.0)
+            .with_max_interval(Duration::from_millis(500))
+            .with_jitter(Jitter::None);
         let delays: Vec<_> = (1..=5).map(|retry| config.backoff(retry)).collect();
         assert_eq!(
             delays,
@@ -237,17 +300,17 @@ mod tests {
                 .map(Duration::from_millis)
                 .to_vec()
         );
-        let half = config.clone().jitter(Jitter::Fixed(0.5));
+        let half = config.clone().with_jitter(Jitter::Fixed(0.5));
         assert_eq!(half.backoff(2), Duration::from_millis(100));
-        let clamped = config.jitter(Jitter::Fixed(7.0));
+        let clamped = config.with_jitter(Jitter::Fixed(7.0));
         assert_eq!(clamped.backoff(1), Duration::from_millis(100));
-        let not_a_number = clamped.jitter(Jitter::Fixed(f64::NAN));
+        let not_a_number = clamped.with_jitter(Jitter::Fixed(f64::NAN));
         assert_eq!(not_a_number.backoff(2), Duration::from_millis(200));
     }
 
     #[test]
     fn full_jitter_stays_within_bounds() {
-        let config = RetryConfig::default().initial_interval(Duration::from_millis(100));
+        let config = RetryConfig::default().with_initial_interval(Duration::from_millis(100));
         for _ in 0..1000 {
             assert!(config.backoff(1) <= Duration::from_millis(100));
         }
@@ -260,17 +323,20 @@ mod tests {
 
     #[test]
     fn huge_retry_numbers_do_not_overflow() {
-        let config = RetryConfig::default().jitter(Jitter::None);
+        let config = RetryConfig::default().with_jitter(Jitter::None);
         assert_eq!(config.backoff(u32::MAX), Duration::from_secs(60));
     }
 
     #[test]
     fn disabled_and_zero_attempts() {
-        assert_eq!(RetryConfig::disabled().get_max_attempts(), 1);
-        assert_eq!(RetryConfig::default().max_attempts(0).get_max_attempts(), 1);
+        assert_eq!(RetryConfig::disabled().max_attempts(), 1);
+        assert_eq!(
+            RetryConfig::default().with_max_attempts(0).max_attempts(),
+            1
+        );
         let flat = RetryConfig::default()
-            .exponent(f64::NAN)
-            .jitter(Jitter::None);
+            .with_exponent(f64::NAN)
+            .with_jitter(Jitter::None);
         assert_eq!(flat.backoff(3), Duration::from_millis(500));
     }
 

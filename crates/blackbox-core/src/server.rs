@@ -11,49 +11,76 @@ use http::uri::{Authority, PathAndQuery, Scheme};
 
 use crate::Error;
 
-/// The servers listed in the API's OpenAPI document, by index.
-pub const SERVERS: [&str; 3] = [
-    "https://api.blckbox.dev",
-    "https://staging.api.blckbox.dev",
-    "http://localhost:8080",
-];
-
-/// A named server from the API's OpenAPI document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+/// A named server from the API's OpenAPI document; any other base URL is
+/// chosen with [`BlackboxCoreBuilder::server_url`](crate::BlackboxCoreBuilder::server_url).
+///
+/// The names parse from and print as `production`, `staging` and `local`, for
+/// configuration files and command lines.
+///
+/// ```
+/// use blackbox_core::Server;
+///
+/// let server: Server = "staging".parse()?;
+/// assert_eq!(server, Server::Staging);
+/// assert_eq!(server.url(), "https://staging.api.blckbox.dev");
+/// assert_eq!(Server::Local.to_string(), "local");
+/// # Ok::<(), blackbox_core::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Server {
-    /// `https://api.blckbox.dev` (index 0, the default).
+    /// `https://api.blckbox.dev`, the default.
     #[default]
     Production,
-    /// `https://staging.api.blckbox.dev` (index 1).
+    /// `https://staging.api.blckbox.dev`.
     Staging,
-    /// `http://localhost:8080` (index 2), a local development server.
+    /// `http://localhost:8080`, a local development server.
     Local,
 }
 
 impl Server {
+    /// Every named server, in the OpenAPI document's order.
+    pub const ALL: [Server; 3] = [Server::Production, Server::Staging, Server::Local];
+
     /// The server's base URL.
     pub fn url(self) -> &'static str {
-        SERVERS[self.index()]
-    }
-
-    /// The server's index in the OpenAPI document.
-    pub fn index(self) -> usize {
         match self {
-            Self::Production => 0,
-            Self::Staging => 1,
-            Self::Local => 2,
+            Self::Production => "https://api.blckbox.dev",
+            Self::Staging => "https://staging.api.blckbox.dev",
+            Self::Local => "http://localhost:8080",
         }
     }
 
-    /// The server at an index of the OpenAPI document, if there is one.
-    pub fn from_index(index: usize) -> Option<Self> {
-        match index {
-            0 => Some(Self::Production),
-            1 => Some(Self::Staging),
-            2 => Some(Self::Local),
-            _ => None,
+    /// The server's name: `production`, `staging` or `local`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Production => "production",
+            Self::Staging => "staging",
+            Self::Local => "local",
         }
+    }
+}
+
+impl fmt::Display for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Server {
+    type Err = Error;
+
+    /// A server by name, ignoring ASCII case; an unknown name is an
+    /// [`Error::InvalidRequest`] that lists the known ones.
+    fn from_str(name: &str) -> Result<Self, Error> {
+        Self::ALL
+            .into_iter()
+            .find(|server| server.name().eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| {
+                Error::invalid_request(format!(
+                    "unknown server {name:?}: expected production, staging or local"
+                ))
+            })
     }
 }
 
@@ -265,20 +292,21 @@ mod tests {
     }
 
     #[test]
-    fn servers_by_index() {
-        assert_eq!(
-            Server::from_index(0).map(Server::url),
-            Some("https://api.blckbox.dev")
-        );
-        assert_eq!(
-            Server::from_index(1).map(Server::url),
-            Some("https://staging.api.blckbox.dev")
-        );
-        assert_eq!(
-            Server::from_index(2).map(Server::url),
-            Some("http://localhost:8080")
-        );
-        assert_eq!(Server::from_index(3), None);
+    fn servers_by_name() {
+        for server in Server::ALL {
+            assert_eq!(server.name().parse::<Server>().ok(), Some(server));
+            assert_eq!(
+                server.to_string().to_uppercase().parse::<Server>().ok(),
+                Some(server)
+            );
+            assert!(ServerUrl::parse(server.url()).is_ok());
+        }
+        assert_eq!(Server::Staging.url(), "https://staging.api.blckbox.dev");
         assert_eq!(Server::default(), Server::Production);
+        let error = "prod".parse::<Server>().expect_err("unknown");
+        assert!(
+            error.to_string().contains("production, staging or local"),
+            "{error}"
+        );
     }
 }

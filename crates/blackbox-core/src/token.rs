@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use http::HeaderValue;
 
+use crate::error::CredentialsError;
 use crate::{BoxError, Error, SecretString};
 
 /// A boxed, sendable future, as returned by [`TokenSource::token`].
@@ -52,7 +53,11 @@ impl Auth {
 /// The `Authorization` value a token source gives for one attempt, if any. (A
 /// static token is part of the client's prebuilt headers.)
 pub(crate) async fn source_header(source: &dyn TokenSource) -> Result<Option<HeaderValue>, Error> {
-    match source.token().await.map_err(Error::Credentials)? {
+    match source
+        .token()
+        .await
+        .map_err(|source| Error::Credentials(CredentialsError::new(source)))?
+    {
         Some(token) => bearer_header(&token).map(Some),
         None => Ok(None),
     }

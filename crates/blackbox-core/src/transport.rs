@@ -206,10 +206,6 @@ impl TransportError {
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
     }
-
-    pub(crate) fn into_parts(self) -> (TransportErrorKind, BoxError) {
-        (self.kind, self.source)
-    }
 }
 
 impl fmt::Debug for TransportError {

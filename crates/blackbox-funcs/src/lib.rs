@@ -2,44 +2,62 @@
 //!
 //! The Blackbox Session Management API as standalone functions and models: one
 //! async function per operation, each behind its own cargo feature, all built on
-//! the transport of [`blackbox_core`]. This is the Rust shape of the TypeScript
-//! SDK's standalone functions (`sessionManagementGetSession(core, request)`);
-//! the `blackbox` crate wraps the same functions in a `Blackbox` client.
+//! the transport of [`blackbox_core`]. A program that calls one operation
+//! compiles only that operation and the models it uses. The `blackbox` crate
+//! wraps the same functions in a `Blackbox` client.
+//!
+//! ## Install
+//!
+//! ```toml
+//! [dependencies]
+//! # Only get_session, with TLS:
+//! blackbox-funcs = { version = "0.1", default-features = false, features = ["get-session", "ring", "webpki-roots"] }
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! ```
 //!
 //! ## Usage
 //!
 //! Create one [`BlackboxCore`] and share it (it is cheap to clone and
-//! `Send + Sync`); every function takes it, its request when it has one, and
-//! optional per-call [`RequestOptions`].
+//! `Send + Sync`); every function takes it, the operation's inputs, and
+//! optional per-call [`RequestOptions`]. Each returns the API's envelope;
+//! [`into_data`](models::ApiResponse::into_data) gives its data.
 //!
-//! ```
-//! use blackbox_funcs::BlackboxCore;
-//! use blackbox_funcs::operations::{ExtendSessionRequest, GetSessionRequest};
+//! ```no_run
 //! use blackbox_funcs::session_management::{extend_session, get_session, list_sessions};
-//! use blackbox_funcs::{RequestOptions, RetryConfig};
+//! use blackbox_funcs::models::ExtendSessionRequest;
+//! use blackbox_funcs::{BlackboxCore, RequestOptions, RetryConfig};
 //!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! # let sandbox = blackbox_sandbox::Sandbox::start().await?;
-//! # let (server_url, token) = (sandbox.base_url(), sandbox.demo_token());
-//! // Or BlackboxCore::from_env() to read BLACKBOX_BLACKBOX_AUTH_TOKEN and BLACKBOX_SERVER_URL.
-//! let core = BlackboxCore::builder().server_url(server_url).token(token).build()?;
+//! #[tokio::main]
+//! async fn main() -> Result<(), blackbox_funcs::Error> {
+//!     // Reads BLACKBOX_BLACKBOX_AUTH_TOKEN and BLACKBOX_SERVER_URL.
+//!     let core = BlackboxCore::from_env()?;
 //!
-//! let list = list_sessions(&core, None).await?;
-//! let first = &list.data.expect("the server sent the sessions").sessions[0];
-//! println!("{first:?}"); // the session token prints as ** redacted **
+//!     let list = list_sessions(&core, None).await?.into_data()?;
+//!     let Some(first) = list.sessions.first() else {
+//!         return Ok(());
+//!     };
+//!     println!("{first:?}"); // the session token prints as ** redacted **
 //!
-//! let session = get_session(&core, GetSessionRequest::new(first.id), None).await?;
-//! assert_eq!(session.data.as_ref().map(|session| session.id), Some(first.id));
+//!     let session = get_session(&core, first.id, None).await?.into_data()?;
+//!     println!("expires at {}", session.expires_at);
 //!
-//! // Per-call options override the client's settings for this call only.
-//! let options = RequestOptions::new().retries(RetryConfig::disabled());
-//! let extended = extend_session(&core, ExtendSessionRequest::new(first.id, 24), Some(options)).await?;
-//! println!("{extended:?}");
-//! # sandbox.shutdown().await;
-//! # Ok(())
-//! # }
+//!     // Per-call options override the client's settings for this call only.
+//!     let options = RequestOptions::new().retry(RetryConfig::disabled());
+//!     let extended = extend_session(&core, first.id, ExtendSessionRequest::new(24), Some(options))
+//!         .await?
+//!         .into_data()?;
+//!     println!("now expires at {}", extended.expires_at);
+//!     Ok(())
+//! }
 //! ```
+//!
+//! ## Authentication
+//!
+//! Every operation needs a bearer token: `BLACKBOX_BLACKBOX_AUTH_TOKEN` read by
+//! [`BlackboxCore::from_env`], a fixed token from
+//! [`BlackboxCoreBuilder::token`](blackbox_core::BlackboxCoreBuilder::token), or
+//! a [`TokenSource`](blackbox_core::TokenSource) asked before every attempt for
+//! rotating tokens.
 //!
 //! ## Errors
 //!
@@ -47,51 +65,50 @@
 //! [`Error::InvalidRequest`] when the call was refused before sending (for
 //! example `extension_hours` above `i32::MAX`), transport errors
 //! ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`], [`Error::Transport`]),
-//! [`Error::Api`] for a non-2xx answer (with its status, headers, body and the
+//! [`Error::Api`] for a failed answer (with its status, headers, body and the
 //! envelope's `message`), and [`Error::ResponseValidation`] for a 2xx body that
-//! does not match the schema (with the status and the raw body).
-//! [`Error::request_may_have_reached_server`] tells whether a failed call may
-//! have had an effect — it matters for `extend_session`, which is not idempotent.
+//! does not match the schema. [`Error::request_may_have_reached_server`] tells
+//! whether a failed call may have had an effect — it matters for
+//! `extend_session`, which is not idempotent.
 //!
 //! ## Features
 //!
-//! One feature per operation, named after it; a build with one operation
-//! compiles only that operation and the models it uses.
+//! One feature per operation, named after it, all on by default:
 //!
-//! | feature | default | operation |
-//! |---|---|---|
-//! | `list-sessions` | yes | [`list_sessions`](session_management::list_sessions): `GET /api/v0/sessions` |
-//! | `cleanup-expired-sessions` | yes | [`cleanup_expired_sessions`](session_management::cleanup_expired_sessions): `POST /api/v0/sessions/cleanup` |
-//! | `revoke-all-sessions` | yes | [`revoke_all_sessions`](session_management::revoke_all_sessions): `POST /api/v0/sessions/revoke-all` |
-//! | `get-session-stats` | yes | [`get_session_stats`](session_management::get_session_stats): `GET /api/v0/sessions/stats` |
-//! | `get-session` | yes | [`get_session`](session_management::get_session): `GET /api/v0/sessions/{session_id}` |
-//! | `revoke-session` | yes | [`revoke_session`](session_management::revoke_session): `DELETE /api/v0/sessions/{session_id}` |
-//! | `extend-session` | yes | [`extend_session`](session_management::extend_session): `POST /api/v0/sessions/{session_id}/extend` |
+//! | feature | operation |
+//! |---|---|
+//! | `list-sessions` | [`list_sessions`](session_management::list_sessions): `GET /api/v0/sessions` |
+//! | `cleanup-expired-sessions` | [`cleanup_expired_sessions`](session_management::cleanup_expired_sessions): `POST /api/v0/sessions/cleanup` |
+//! | `revoke-all-sessions` | [`revoke_all_sessions`](session_management::revoke_all_sessions): `POST /api/v0/sessions/revoke-all` |
+//! | `get-session-stats` | [`get_session_stats`](session_management::get_session_stats): `GET /api/v0/sessions/stats` |
+//! | `get-session` | [`get_session`](session_management::get_session): `GET /api/v0/sessions/{session_id}` |
+//! | `revoke-session` | [`revoke_session`](session_management::revoke_session): `DELETE /api/v0/sessions/{session_id}` |
+//! | `extend-session` | [`extend_session`](session_management::extend_session): `POST /api/v0/sessions/{session_id}/extend` |
 //!
-//! The transport features are passed through to `blackbox-core` unchanged:
-//!
-//! | feature | default | what it does |
-//! |---|---|---|
-//! | `ring` | yes | TLS through rustls with the `ring` provider |
-//! | `aws-lc-rs` | no | TLS through rustls with the `aws-lc-rs` provider |
-//! | `rustls` | with the above | TLS without a bundled provider (uses the process-wide one) |
-//! | `webpki-roots` | yes | Mozilla's root certificates compiled in |
-//! | `native-roots` | no | the operating system's root certificates |
-//! | `http2` | no | HTTP/2, negotiated by ALPN over TLS |
-//! | `proxy` | no | HTTP(S) proxies from the environment or the builder |
-//! | `debug-log` | yes | the debug log on stderr: `debug(true)` / `BLACKBOX_DEBUG` (without it, ~6 KiB smaller and the variable is ignored) |
+//! The transport features (`ring`, `aws-lc-rs`, `rustls`, `webpki-roots`,
+//! `native-roots`, `http2`, `proxy`, `debug-log`) are passed through to
+//! `blackbox-core` under the same names; [its crate documentation](blackbox_core#features)
+//! says what each does. `ring`, `webpki-roots` and `debug-log` are on by default.
 #![forbid(unsafe_code)]
-#![deny(missing_docs, missing_debug_implementations)]
+#![deny(
+    missing_docs,
+    missing_debug_implementations,
+    rustdoc::broken_intra_doc_links
+)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod models;
-pub mod operations;
 pub mod session_management;
+
+/// This crate's README (its page on the registry), compiled as doctests.
+#[cfg(all(doctest, feature = "get-session"))]
+#[doc = include_str!("../README.md")]
+pub struct CrateReadmeDoctests;
 
 /// The transport core, re-exported for its less common types (hooks, token
 /// sources, custom transports, servers).
 pub use blackbox_core;
-pub use blackbox_core::{BlackboxCore, Error, RequestOptions, RetryConfig, SecretString};
+pub use blackbox_core::{BlackboxCore, Error, RequestOptions, RetryConfig, SecretString, Server};
 /// The `uuid` crate, re-exported for [`Uuid`](uuid::Uuid) session ids.
 #[cfg(any(
     feature = "list-sessions",

@@ -1,22 +1,36 @@
 //! [`Blackbox`]: the client, owning a [`BlackboxCore`].
 
-use crate::{BlackboxBuilder, BlackboxCore, Error, SessionManagement};
+use blackbox_funcs::BlackboxCore;
+
+use crate::{BlackboxBuilder, Error, SessionManagement};
 
 /// The Blackbox API client: a [`BlackboxCore`] with the operations as methods,
-/// grouped by resource like the TypeScript SDK's `blackbox.sessionManagement`.
+/// grouped by resource (`blackbox.session_management().get_session(id)`).
 ///
 /// Cheap to clone (the core's state is shared behind an `Arc`) and
 /// `Send + Sync`: create one and use it from every task. `Debug` is the core's,
 /// which redacts the bearer token.
 ///
-/// ```no_run
-/// use blackbox::Blackbox;
+/// Every setting is on [`Blackbox::builder`], the core's own builder; a client
+/// is also made from a core with `From`, so it can share one with the standalone
+/// functions of [`session_management`](crate::session_management).
 ///
-/// # async fn run() -> Result<(), blackbox::Error> {
+/// ```no_run
+/// use std::time::Duration;
+/// use blackbox::{Blackbox, RetryConfig, Server};
+///
+/// # fn main() -> Result<(), blackbox::Error> {
 /// // BLACKBOX_BLACKBOX_AUTH_TOKEN, BLACKBOX_SERVER_URL and BLACKBOX_DEBUG:
 /// let blackbox = Blackbox::from_env()?;
-/// let result = blackbox.session_management().list_sessions().await?;
-/// println!("{result:?}");
+///
+/// // Or every setting by hand:
+/// let blackbox = Blackbox::builder()
+///     .token("my-token")
+///     .server(Server::Staging)
+///     .retry(RetryConfig::default().with_max_attempts(5))
+///     .attempt_timeout(Some(Duration::from_secs(10)))
+///     .build()?;
+/// # let _ = blackbox;
 /// # Ok(())
 /// # }
 /// ```
@@ -26,16 +40,11 @@ pub struct Blackbox {
 }
 
 impl Blackbox {
-    /// A client around an existing core (which can be shared with the
-    /// standalone functions of [`funcs`](crate::funcs)).
-    pub fn new(core: BlackboxCore) -> Self {
-        Self { core }
-    }
-
-    /// A builder with the defaults; its [`build`](BlackboxBuilder::build)
-    /// returns a `Blackbox`.
+    /// The builder of the transport core, building a `Blackbox`: every
+    /// client-wide setting (token, server, retries, timeouts, TLS, proxy, hooks)
+    /// is one of its methods.
     pub fn builder() -> BlackboxBuilder {
-        BlackboxBuilder::new()
+        BlackboxBuilder::default()
     }
 
     /// A client configured from the environment: `BLACKBOX_BLACKBOX_AUTH_TOKEN`,
@@ -46,17 +55,13 @@ impl Blackbox {
     /// [`Error::InvalidRequest`] when a setting cannot work (an invalid server
     /// URL, or a token that is not a valid header value).
     pub fn from_env() -> Result<Self, Error> {
-        BlackboxCore::from_env().map(Self::new)
+        Self::builder().from_env().build()
     }
 
-    /// The transport core, for the standalone functions of [`funcs`](crate::funcs).
+    /// The transport core, for the standalone functions of
+    /// [`session_management`](crate::session_management).
     pub fn core(&self) -> &BlackboxCore {
         &self.core
-    }
-
-    /// Consumes the client and returns its core.
-    pub fn into_core(self) -> BlackboxCore {
-        self.core
     }
 
     /// The Session Management operations.
@@ -67,7 +72,7 @@ impl Blackbox {
 
 impl From<BlackboxCore> for Blackbox {
     fn from(core: BlackboxCore) -> Self {
-        Self::new(core)
+        Self { core }
     }
 }
 
@@ -80,6 +85,39 @@ mod tests {
         fn check<T: Send + Sync + Clone + std::fmt::Debug + 'static>() {}
         check::<Blackbox>();
         check::<SessionManagement<'static>>();
+    }
+
+    /// A call can be spawned on a multi-threaded runtime, and `Call` adds no
+    /// state to the operation's own future.
+    #[cfg(all(feature = "get-session", feature = "extend-session"))]
+    #[test]
+    fn calls_are_send_and_as_small_as_the_function_they_run() {
+        use std::future::IntoFuture;
+
+        fn send<T: Send>(value: T) -> T {
+            value
+        }
+        let blackbox = Blackbox::builder()
+            .server_url("http://127.0.0.1:9")
+            .build()
+            .expect("valid settings");
+        let id = crate::uuid::Uuid::nil();
+        let call = send(blackbox.session_management().get_session(id));
+        let future = send(call.into_future());
+        let direct = crate::session_management::get_session(blackbox.core(), id, None);
+        assert_eq!(
+            std::mem::size_of_val(&future),
+            std::mem::size_of_val(&direct)
+        );
+        let body = crate::models::ExtendSessionRequest::new(1);
+        let future = send(
+            blackbox
+                .session_management()
+                .extend_session(id, body)
+                .options(crate::RequestOptions::new())
+                .into_future(),
+        );
+        drop(future);
     }
 
     #[test]
@@ -101,10 +139,6 @@ mod tests {
             .expect("valid settings");
         let from_core = Blackbox::from(core.clone());
         assert_eq!(from_core.core().server_url(), core.server_url());
-        assert_eq!(
-            Blackbox::new(core.clone()).into_core().server_url(),
-            core.server_url()
-        );
         let built = Blackbox::builder()
             .server_url("http://127.0.0.1:9/prefix")
             .build()

@@ -1,145 +1,172 @@
 //! # blackbox
 //!
-//! The Rust SDK of the Blackbox Session Management API. [`Blackbox`] is the
-//! client; `blackbox.session_management()` gives the seven operations as async
-//! methods, like the TypeScript SDK's `blackbox.sessionManagement`.
+//! The Rust SDK of the Blackbox Session Management API: list the login
+//! sessions of an account, read one, count them, extend one, revoke one or all
+//! (optionally keeping the current one), and clean up expired ones.
 //!
-//! This crate adds nothing but the client and its methods: the operations are
-//! the standalone functions of `blackbox-funcs` (re-exported as [`funcs`]) and
-//! the transport — auth, servers, retries, timeouts, hooks, TLS — is
-//! `blackbox-core` (re-exported as [`blackbox_core`]).
+//! ## Install
+//!
+//! ```toml
+//! [dependencies]
+//! blackbox = "0.1"
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! ```
+//!
+//! or `cargo add blackbox` and `cargo add tokio --features macros,rt-multi-thread`.
+//!
+//! ## Authentication
+//!
+//! Every operation needs the account's bearer token. [`Blackbox::from_env`]
+//! reads it from `BLACKBOX_BLACKBOX_AUTH_TOKEN` (and the server from
+//! `BLACKBOX_SERVER_URL`, production when unset);
+//! [`token`](core::BlackboxCoreBuilder::token) on [`Blackbox::builder`] sets it
+//! in code, and [`token_source`](core::BlackboxCoreBuilder::token_source) takes
+//! a [`TokenSource`](core::TokenSource) asked before every attempt, for tokens
+//! that rotate. The token is sent only over TLS (or to a loopback address) and
+//! never appears in `Debug` output, logs or errors.
 //!
 //! ## Usage
 //!
+//! ```no_run
+//! use blackbox::Blackbox;
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), blackbox::Error> {
+//!     let blackbox = Blackbox::from_env()?;
+//!     let sessions = blackbox.session_management();
+//!
+//!     let list = sessions.list_sessions().await?.into_data()?;
+//!     for session in &list.sessions {
+//!         // The session token prints as ** redacted **.
+//!         println!("{session:?}");
+//!     }
+//!     Ok(())
+//! }
 //! ```
-//! use blackbox::models::RevokeAllSessionsRequest;
+//!
+//! Each method of [`SessionManagement`] returns a [`Call`]: awaiting it sends
+//! the request and gives the API's envelope
+//! ([`ApiResponse`](models::ApiResponse)), and
+//! [`into_data`](models::ApiResponse::into_data) gives its data. Per-call
+//! options go on the call before it is awaited:
+//!
+//! ```no_run
+//! use blackbox::models::ExtendSessionRequest;
+//! use blackbox::uuid::Uuid;
 //! use blackbox::{Blackbox, RequestOptions, RetryConfig};
 //!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! # let sandbox = blackbox_sandbox::Sandbox::start().await?;
-//! # let (server_url, token) = (sandbox.base_url(), sandbox.demo_token());
-//! // Blackbox::from_env() reads BLACKBOX_BLACKBOX_AUTH_TOKEN and BLACKBOX_SERVER_URL.
-//! let blackbox = Blackbox::builder().server_url(server_url).token(token).build()?;
-//! let sessions = blackbox.session_management();
-//!
-//! let stats = sessions.get_session_stats().await?;
-//! println!("{stats:?}");
-//!
-//! let list = sessions.list_sessions().await?;
-//! let current = list
-//!     .data
-//!     .iter()
-//!     .flat_map(|list| &list.sessions)
-//!     .find(|session| session.is_current)
-//!     .expect("the caller's own session is listed");
-//! println!("{current:?}"); // the session token prints as ** redacted **
-//!
-//! // A bare Uuid is a request; `*_with` methods take per-call options.
-//! let session = sessions.get_session(current.id).await?;
-//! let options = RequestOptions::new().retries(RetryConfig::disabled());
-//! let extended = sessions.extend_session_with((current.id, 24), options).await?;
-//! assert_eq!(session.data.map(|s| s.id), extended.data.map(|s| s.id));
-//!
-//! sessions.revoke_all_sessions(RevokeAllSessionsRequest { keep_current: true }).await?;
-//! sessions.cleanup_expired_sessions().await?;
-//! # sandbox.shutdown().await;
-//! # Ok(())
-//! # }
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let blackbox = Blackbox::from_env()?;
+//!     let session_id: Uuid = "07fd44a8-744f-491f-8c7d-18e2c7e25afb".parse()?;
+//!     let options = RequestOptions::new().retry(RetryConfig::disabled());
+//!     let answer = blackbox
+//!         .session_management()
+//!         .extend_session(session_id, ExtendSessionRequest::new(24))
+//!         .options(options)
+//!         .await?;
+//!     // The answer's status and headers, e.g. a request id for a support ticket.
+//!     println!("{:?}", answer.meta().headers().get("x-request-id"));
+//!     println!("now expires at {}", answer.into_data()?.expires_at);
+//!     Ok(())
+//! }
 //! ```
 //!
-//! The standalone functions take the same core, for code that wants only them:
-//! `blackbox::funcs::list_sessions(blackbox.core(), None)`.
+//! The same operations are standalone functions in [`session_management`],
+//! taking the client's core: `session_management::list_sessions(blackbox.core(), None)`.
 //!
 //! ## Errors
 //!
-//! Every method returns the one [`Error`] type, grouped by how far the request
+//! Every call returns the one [`Error`] type, grouped by how far the request
 //! got: [`Error::InvalidRequest`] when the call was refused before sending (for
 //! example `extension_hours` above `i32::MAX`); transport errors
 //! ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`], [`Error::Transport`]);
-//! [`Error::Api`] for a non-2xx answer, with its status, headers, body and the
-//! envelope's `message`; and [`Error::ResponseValidation`] for a 2xx body that does
-//! not match the schema. [`Error::status`], [`Error::is_retryable`] and
+//! [`Error::Api`] for a failed answer — a non-2xx status, or the envelope saying
+//! `"success": false` — with its status, headers, body and the server's
+//! message; and [`Error::ResponseValidation`] for a 2xx body that does not match
+//! the schema. [`Error::status`], [`Error::is_retryable`] and
 //! [`Error::request_may_have_reached_server`] answer the usual questions.
 //!
 //! ```no_run
-//! # async fn run(blackbox: blackbox::Blackbox, id: blackbox::uuid::Uuid) {
-//! match blackbox.session_management().get_session(id).await {
-//!     Ok(session) => println!("{session:?}"),
-//!     Err(error) if error.status() == Some(blackbox::http::StatusCode::NOT_FOUND) => {
-//!         println!("no such session");
+//! use blackbox::core::http::StatusCode;
+//! use blackbox::{Blackbox, Error};
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let blackbox = Blackbox::from_env()?;
+//!     let session_id = "07fd44a8-744f-491f-8c7d-18e2c7e25afb".parse()?;
+//!     match blackbox.session_management().get_session(session_id).await {
+//!         Ok(answer) => println!("{:?}", answer.into_data()?),
+//!         Err(Error::Api(api)) if api.status() == StatusCode::NOT_FOUND => {
+//!             println!("no such session");
+//!         }
+//!         Err(error) => return Err(error.into()),
 //!     }
-//!     Err(error) => eprintln!("error: {error}"),
+//!     Ok(())
 //! }
-//! # }
 //! ```
 //!
 //! ## Features
 //!
-//! Every feature is passed through to `blackbox-funcs` and `blackbox-core`. One
-//! feature per operation (all on by default); a method exists only when its
-//! operation's feature is on:
-//!
-//! | feature | default | method |
-//! |---|---|---|
-//! | `list-sessions` | yes | `list_sessions`: `GET /api/v0/sessions` |
-//! | `cleanup-expired-sessions` | yes | `cleanup_expired_sessions`: `POST /api/v0/sessions/cleanup` |
-//! | `revoke-all-sessions` | yes | `revoke_all_sessions`: `POST /api/v0/sessions/revoke-all` |
-//! | `get-session-stats` | yes | `get_session_stats`: `GET /api/v0/sessions/stats` |
-//! | `get-session` | yes | `get_session`: `GET /api/v0/sessions/{session_id}` |
-//! | `revoke-session` | yes | `revoke_session`: `DELETE /api/v0/sessions/{session_id}` |
-//! | `extend-session` | yes | `extend_session`: `POST /api/v0/sessions/{session_id}/extend` |
-//!
-//! Transport:
-//!
-//! | feature | default | what it does |
-//! |---|---|---|
-//! | `ring` | yes | TLS through rustls with the `ring` provider |
-//! | `aws-lc-rs` | no | TLS through rustls with the `aws-lc-rs` provider |
-//! | `rustls` | with the above | TLS without a bundled provider (uses the process-wide one) |
-//! | `webpki-roots` | yes | Mozilla's root certificates compiled in |
-//! | `native-roots` | no | the operating system's root certificates |
-//! | `http2` | no | HTTP/2, negotiated by ALPN over TLS |
-//! | `proxy` | no | HTTP(S) proxies from the environment or the builder |
-//! | `debug-log` | yes | the debug log on stderr: `debug(true)` / `BLACKBOX_DEBUG` (without it, ~6 KiB smaller and the variable is ignored) |
+//! One feature per operation, all on by default; a method exists only when its
+//! operation's feature is on, and a build with one operation compiles only that
+//! operation. The table is in
+//! [`blackbox-funcs`](https://docs.rs/blackbox-funcs#features). The transport
+//! features (`ring`, `aws-lc-rs`, `rustls`, `webpki-roots`, `native-roots`,
+//! `http2`, `proxy`, `debug-log`) are described in
+//! [`blackbox-core`](core#features). Every feature is passed through under the
+//! same name.
 //!
 //! ```toml
 //! # Only get_session, over plain HTTP to a local sidecar (no TLS at all):
 //! blackbox = { version = "0.1", default-features = false, features = ["get-session"] }
 //! ```
+//!
+//! ## Less common types
+//!
+//! The root holds what most programs touch. Everything else of the transport —
+//! hooks, token sources, custom HTTP clients, the error payloads, the builder's
+//! type — is in [`core`] (the `blackbox-core` crate).
 #![forbid(unsafe_code)]
-#![deny(missing_docs, missing_debug_implementations)]
+#![deny(
+    missing_docs,
+    missing_debug_implementations,
+    rustdoc::broken_intra_doc_links
+)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod builder;
+mod call;
 mod client;
-mod session_management;
+mod handler;
 
 /// The workspace README's Rust examples, compiled as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoctests;
 
-pub use builder::BlackboxBuilder;
+/// This crate's README (its page on the registry), compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct CrateReadmeDoctests;
+
+pub use call::{Call, Operation};
 pub use client::Blackbox;
-pub use session_management::SessionManagement;
+pub use handler::SessionManagement;
 
-pub use blackbox_funcs::{models, operations};
+/// The builder of a [`Blackbox`]: the transport core's builder, whose
+/// [`build`](core::BlackboxCoreBuilder::build) returns the client. Start one with
+/// [`Blackbox::builder`].
+pub type BlackboxBuilder = core::BlackboxCoreBuilder<Blackbox>;
 
-/// The standalone operation functions (`blackbox-funcs`), taking a
-/// [`BlackboxCore`] — [`Blackbox::core`] gives the client's.
-pub use blackbox_funcs::session_management as funcs;
+/// The transport core (the `blackbox-core` crate): configuration, hooks, token
+/// sources, custom HTTP clients, error payloads, and the `http` and `bytes`
+/// crates it re-exports.
+#[doc(no_inline)]
+pub use blackbox_funcs::blackbox_core as core;
 
-/// The transport core (`blackbox-core`), for its less common types.
-pub use blackbox_funcs::blackbox_core;
-pub use blackbox_funcs::blackbox_core::bytes;
-pub use blackbox_funcs::blackbox_core::http;
-pub use blackbox_funcs::blackbox_core::{
-    ApiError, BlackboxCore, BlackboxCoreBuilder, BodyTooLargeError, BoxError, BoxFuture, Error,
-    HookContext, Hooks, HttpClient, InvalidRequestError, Jitter, RawResponse, RequestOptions,
-    ResponseBody, ResponseValidationError, RetryConfig, SecretString, Server, ServerUrl, Sleeper,
-    TimeoutError, TimeoutKind, TokenSource, TransportError, TransportErrorKind,
-};
+#[doc(no_inline)]
+pub use blackbox_funcs::{Error, RequestOptions, RetryConfig, Server, models, session_management};
+
 /// The `uuid` crate, for [`Uuid`](uuid::Uuid) session ids.
 #[cfg(any(
     feature = "list-sessions",
@@ -156,4 +183,5 @@ pub use blackbox_funcs::blackbox_core::{
         feature = "extend-session"
     )))
 )]
+#[doc(no_inline)]
 pub use blackbox_funcs::uuid;

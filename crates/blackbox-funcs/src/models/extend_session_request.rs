@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use blackbox_core::InvalidRequestError;
+
 use crate::Error;
 
 /// How long to extend a session (`ExtendSessionRequest`), sent as the JSON body
@@ -12,6 +14,10 @@ use crate::Error;
 /// refuses values above [`MAX_EXTENSION_HOURS`](Self::MAX_EXTENSION_HOURS) with
 /// [`Error::InvalidRequest`] before sending anything.
 ///
+/// Built with [`new`](Self::new), which takes every required field; fields the
+/// API may add later will be optional and get setters, so this stays the one way
+/// to build it.
+///
 /// ```
 /// use blackbox_funcs::models::ExtendSessionRequest;
 ///
@@ -20,6 +26,7 @@ use crate::Error;
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "extend-session")))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExtendSessionRequest {
     /// Hours to add to the session's expiry, at most
     /// [`MAX_EXTENSION_HOURS`](Self::MAX_EXTENSION_HOURS).
@@ -38,11 +45,12 @@ impl ExtendSessionRequest {
     /// Refuses values the API's `int32` cannot carry.
     pub(crate) fn check(&self) -> Result<(), Error> {
         if self.extension_hours > Self::MAX_EXTENSION_HOURS {
-            return Err(Error::invalid_request(format!(
+            return Err(InvalidRequestError::new(format!(
                 "extension_hours must be at most {} (the API's int32), got {}",
                 Self::MAX_EXTENSION_HOURS,
                 self.extension_hours
-            )));
+            ))
+            .into());
         }
         Ok(())
     }

@@ -1,19 +1,22 @@
 //! The API's data models, named as in the OpenAPI document
-//! (`ApiResponse_SessionInfo` becomes [`ApiResponseSessionInfo`]).
+//! (`ApiResponse_SessionInfo` becomes [`ApiResponseSessionInfo`], an alias of
+//! the generic envelope [`ApiResponse`]`<SessionInfo>`).
 //!
-//! Every answer is an envelope — `success` (required), `message` (string, `null`
-//! or absent) and `data` (absent when the server has nothing to return) — around
-//! the operation's data type. Decoding follows the schema and nothing more:
-//! unknown fields are ignored, counters are `u64` (exact above 2^53), ids are
-//! [`Uuid`](uuid::Uuid)s. A success answer that does not match the schema is an
+//! Every answer is an envelope — `success`, `message` and `data` — around the
+//! operation's data type; [`ApiResponse::into_data`] turns it into the data.
+//! Decoding follows the schema and nothing more: unknown fields are ignored,
+//! counters are `u64` (exact above 2^53), ids are [`Uuid`](uuid::Uuid)s. A
+//! success answer that does not match the schema is an
 //! [`Error::ResponseValidation`](crate::Error::ResponseValidation).
 //!
-//! The models are plain structs with public fields, so tests and callers can
-//! build them with a struct literal. Fields the API adds later will be new
-//! fields here too, which is a breaking change for struct literals; match on the
-//! fields you need rather than destructuring the whole struct.
+//! The response models are `#[non_exhaustive]` with public fields: a field the
+//! API adds later is not a breaking change. Tests build them from
+//! [`Default`] and set the fields they need; request bodies are built with
+//! their `new` constructor.
 //!
 //! Each model is compiled only when an operation that uses it is enabled.
+
+pub use blackbox_core::ApiResponse;
 
 #[cfg(feature = "extend-session")]
 mod extend_session_request;

@@ -2,19 +2,23 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What `revoke_all_sessions` revokes (`RevokeAllSessionsRequest`); it is the
-/// operation's whole request, sent as the JSON body `{"keep_current":bool}`.
+/// What `revoke_all_sessions` revokes (`RevokeAllSessionsRequest`), sent as the
+/// JSON body `{"keep_current":bool}`.
+///
+/// Built with [`new`](Self::new), which takes every required field; fields the
+/// API may add later will be optional and get setters, so this stays the one way
+/// to build it.
 ///
 /// ```
 /// use blackbox_funcs::models::RevokeAllSessionsRequest;
 ///
-/// assert_eq!(
-///     RevokeAllSessionsRequest::new(true),
-///     RevokeAllSessionsRequest { keep_current: true },
-/// );
+/// let keep_current = true;
+/// let body = RevokeAllSessionsRequest::new(keep_current);
+/// assert!(body.keep_current);
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "revoke-all-sessions")))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAllSessionsRequest {
     /// `true` keeps the session of the token making the request.
     pub keep_current: bool,
@@ -40,7 +44,7 @@ mod tests {
                 r#"{"keep_current":false}"#,
             ),
             (
-                RevokeAllSessionsRequest { keep_current: true },
+                RevokeAllSessionsRequest::new(true),
                 r#"{"keep_current":true}"#,
             ),
         ] {

@@ -9,7 +9,25 @@ use crate::SecretString;
 ///
 /// `token` is the session's live credential: it is a [`SecretString`], so
 /// `Debug` prints `** redacted **`; read it on purpose with
-/// [`SecretString::expose`]. It still serialises as a plain string.
+/// [`SecretString::expose`].
+///
+/// **Serializing** keeps the token: `serde_json::to_string(&session)` writes the
+/// real value, so that what is serialized decodes back to the same session (a
+/// cache, a test fixture, a message to another service of yours). Treat that
+/// output as secret and never log it; `Debug` is the form for logs.
+///
+/// New fields the API adds will be new fields here (the struct is
+/// `#[non_exhaustive]`). To build one in a test, start from
+/// [`Default`] and set the fields:
+///
+/// ```
+/// use blackbox_funcs::models::SessionInfo;
+///
+/// let mut session = SessionInfo::default();
+/// session.is_current = true;
+/// session.expires_at = "2030-01-01T00:00:00Z".to_owned();
+/// assert!(format!("{session:?}").contains("is_current: true"));
+/// ```
 #[cfg_attr(
     docsrs,
     doc(cfg(any(
@@ -18,7 +36,8 @@ use crate::SecretString;
         feature = "extend-session"
     )))
 )]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SessionInfo {
     /// The session's id.
     pub id: Uuid,
@@ -44,17 +63,7 @@ pub struct SessionInfo {
     doc(cfg(any(feature = "get-session", feature = "extend-session")))
 )]
 #[cfg(any(feature = "get-session", feature = "extend-session"))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiResponseSessionInfo {
-    /// Whether the call succeeded.
-    pub success: bool,
-    /// A human-readable message; `null` or absent when the server has none.
-    #[serde(default)]
-    pub message: Option<String>,
-    /// The session; absent when the server sent none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SessionInfo>,
-}
+pub type ApiResponseSessionInfo = super::ApiResponse<SessionInfo>;
 
 #[cfg(test)]
 mod tests {
@@ -100,31 +109,17 @@ mod tests {
     #[cfg(any(feature = "get-session", feature = "extend-session"))]
     #[test]
     fn envelope_round_trip_and_debug() {
-        let envelope = ApiResponseSessionInfo {
-            success: true,
-            message: Some("found".to_owned()),
-            data: Some(session()),
-        };
+        let mut envelope = ApiResponseSessionInfo::new(session());
+        envelope.message = Some("found".to_owned());
         let json = serde_json::to_string(&envelope).expect("encodes");
         assert_eq!(
             serde_json::from_str::<ApiResponseSessionInfo>(&json).expect("decodes"),
             envelope
         );
         assert!(!format!("{envelope:?}").contains("sentinel-session-token"));
-
-        let empty = ApiResponseSessionInfo {
-            success: false,
-            message: None,
-            data: None,
-        };
-        let json = serde_json::to_string(&empty).expect("encodes");
-        assert_eq!(
-            json, r#"{"success":false,"message":null}"#,
-            "absent data stays absent"
-        );
-        assert_eq!(
-            serde_json::from_str::<ApiResponseSessionInfo>(&json).expect("decodes"),
-            empty
+        assert!(
+            json.contains("sentinel-session-token"),
+            "serializing keeps the token"
         );
     }
 }

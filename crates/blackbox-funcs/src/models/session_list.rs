@@ -6,7 +6,8 @@ use super::SessionInfo;
 
 /// The caller's sessions (`data` of `ApiResponse_SessionListResponse`).
 #[cfg_attr(docsrs, doc(cfg(feature = "list-sessions")))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SessionListResponse {
     /// The sessions, in the server's order.
     pub sessions: Vec<SessionInfo>,
@@ -16,17 +17,7 @@ pub struct SessionListResponse {
 
 /// The answer of `list_sessions` (`ApiResponse_SessionListResponse`).
 #[cfg_attr(docsrs, doc(cfg(feature = "list-sessions")))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiResponseSessionListResponse {
-    /// Whether the call succeeded.
-    pub success: bool,
-    /// A human-readable message; `null` or absent when the server has none.
-    #[serde(default)]
-    pub message: Option<String>,
-    /// The sessions; absent when the server sent none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SessionListResponse>,
-}
+pub type ApiResponseSessionListResponse = super::ApiResponse<SessionListResponse>;
 
 #[cfg(test)]
 mod tests {
@@ -34,14 +25,11 @@ mod tests {
 
     #[test]
     fn serde_round_trip() {
-        let envelope = ApiResponseSessionListResponse {
-            success: true,
-            message: None,
-            data: Some(SessionListResponse {
-                sessions: Vec::new(),
-                total: u64::MAX,
-            }),
+        let list = SessionListResponse {
+            total: u64::MAX,
+            ..SessionListResponse::default()
         };
+        let envelope = ApiResponseSessionListResponse::new(list);
         let json = serde_json::to_string(&envelope).expect("encodes");
         assert_eq!(
             json,

@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 
 /// Session counters of the caller's user (`data` of `ApiResponse_SessionStats`).
 #[cfg_attr(docsrs, doc(cfg(feature = "get-session-stats")))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SessionStats {
     /// All sessions, active and expired.
     pub total_sessions: u64,
@@ -16,17 +17,7 @@ pub struct SessionStats {
 
 /// The answer of `get_session_stats` (`ApiResponse_SessionStats`).
 #[cfg_attr(docsrs, doc(cfg(feature = "get-session-stats")))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiResponseSessionStats {
-    /// Whether the call succeeded.
-    pub success: bool,
-    /// A human-readable message; `null` or absent when the server has none.
-    #[serde(default)]
-    pub message: Option<String>,
-    /// The counters; absent when the server sent none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SessionStats>,
-}
+pub type ApiResponseSessionStats = super::ApiResponse<SessionStats>;
 
 #[cfg(test)]
 mod tests {
@@ -34,15 +25,12 @@ mod tests {
 
     #[test]
     fn serde_round_trip_is_exact_above_2_pow_53() {
-        let envelope = ApiResponseSessionStats {
-            success: true,
-            message: Some("ok".to_owned()),
-            data: Some(SessionStats {
-                total_sessions: (1 << 53) + 1,
-                active_sessions: u64::MAX,
-                expired_sessions: 0,
-            }),
-        };
+        let mut envelope = ApiResponseSessionStats::new(SessionStats {
+            total_sessions: (1 << 53) + 1,
+            active_sessions: u64::MAX,
+            expired_sessions: 0,
+        });
+        envelope.message = Some("ok".to_owned());
         let json = serde_json::to_string(&envelope).expect("encodes");
         assert_eq!(
             json,

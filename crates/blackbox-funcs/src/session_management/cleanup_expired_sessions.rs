@@ -3,17 +3,17 @@
 use blackbox_core::OperationRequest;
 use blackbox_core::http::Method;
 
+use crate::models::ApiResponse;
 use crate::{BlackboxCore, Error, RequestOptions};
 
 /// Deletes the caller's user's expired sessions.
 ///
-/// `POST /api/v0/sessions/cleanup` without a body; any 2xx answer, with or
-/// without a body, is success.
+/// `POST /api/v0/sessions/cleanup`; any 2xx answer is success unless its body is the envelope saying `"success": false`.
 ///
 /// # Errors
 ///
-/// [`Error::Api`] for a non-2xx answer (401 without a valid token) and the
-/// core's transport errors (connect, TLS, timeout, ...).
+/// [`Error::Api`] for a failed answer (401 without a valid token, or a 2xx
+/// envelope saying `"success": false`) and the transport errors of [`Error`].
 ///
 /// # Example
 ///
@@ -21,23 +21,24 @@ use crate::{BlackboxCore, Error, RequestOptions};
 /// use blackbox_funcs::BlackboxCore;
 /// use blackbox_funcs::session_management::cleanup_expired_sessions;
 ///
-/// # async fn run() -> Result<(), blackbox_funcs::Error> {
-/// let core = BlackboxCore::from_env()?;
-/// cleanup_expired_sessions(&core, None).await?;
-/// # Ok(())
-/// # }
+/// #[tokio::main]
+/// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     // Reads BLACKBOX_BLACKBOX_AUTH_TOKEN and BLACKBOX_SERVER_URL.
+///     let core = BlackboxCore::from_env()?;
+///     cleanup_expired_sessions(&core, None).await?;
+///     Ok(())
+/// }
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "cleanup-expired-sessions")))]
 pub async fn cleanup_expired_sessions(
     core: &BlackboxCore,
     options: Option<RequestOptions>,
-) -> Result<(), Error> {
+) -> Result<ApiResponse<()>, Error> {
     let request = OperationRequest::new(
         "cleanup_expired_sessions",
         Method::POST,
         "/api/v0/sessions/cleanup",
     )
     .expects_json(false);
-    core.execute(request, options.as_ref()).await?;
-    Ok(())
+    core.execute(request, options).await?.into_unit_response()
 }

@@ -6,15 +6,15 @@ use blackbox_core::http::Method;
 use crate::models::ApiResponseSessionStats;
 use crate::{BlackboxCore, Error, RequestOptions};
 
-/// Counts the caller's user's sessions: total, active and expired.
+/// Counts the caller's user's sessions: all, active and expired.
 ///
-/// `GET /api/v0/sessions/stats`, answered with [`ApiResponseSessionStats`].
+/// `GET /api/v0/sessions/stats`; answered with the envelope around the data.
 ///
 /// # Errors
 ///
-/// [`Error::Api`] for a non-2xx answer (401 without a valid token),
+/// [`Error::Api`] for a failed answer (401 without a valid token),
 /// [`Error::ResponseValidation`] for a 2xx body that does not match the schema,
-/// and the core's transport errors (connect, TLS, timeout, ...).
+/// and the transport errors of [`Error`] (connect, TLS, timeout, ...).
 ///
 /// # Example
 ///
@@ -22,12 +22,14 @@ use crate::{BlackboxCore, Error, RequestOptions};
 /// use blackbox_funcs::BlackboxCore;
 /// use blackbox_funcs::session_management::get_session_stats;
 ///
-/// # async fn run() -> Result<(), blackbox_funcs::Error> {
-/// let core = BlackboxCore::from_env()?;
-/// let result = get_session_stats(&core, None).await?;
-/// println!("{result:?}");
-/// # Ok(())
-/// # }
+/// #[tokio::main]
+/// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     // Reads BLACKBOX_BLACKBOX_AUTH_TOKEN and BLACKBOX_SERVER_URL.
+///     let core = BlackboxCore::from_env()?;
+///     let stats = get_session_stats(&core, None).await?.into_data()?;
+///     println!("{} active of {}", stats.active_sessions, stats.total_sessions);
+///     Ok(())
+/// }
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "get-session-stats")))]
 pub async fn get_session_stats(
@@ -35,5 +37,5 @@ pub async fn get_session_stats(
     options: Option<RequestOptions>,
 ) -> Result<ApiResponseSessionStats, Error> {
     let request = OperationRequest::new("get_session_stats", Method::GET, "/api/v0/sessions/stats");
-    core.execute(request, options.as_ref()).await?.decode_json()
+    core.execute(request, options).await?.into_api_response()
 }

@@ -6,15 +6,15 @@ use blackbox_core::http::Method;
 use crate::models::ApiResponseSessionListResponse;
 use crate::{BlackboxCore, Error, RequestOptions};
 
-/// Lists the sessions of the caller's user.
+/// Lists the sessions of the caller's user, expired ones included.
 ///
-/// `GET /api/v0/sessions`, answered with [`ApiResponseSessionListResponse`].
+/// `GET /api/v0/sessions`; answered with the envelope around the data.
 ///
 /// # Errors
 ///
-/// [`Error::Api`] for a non-2xx answer (401 without a valid token),
+/// [`Error::Api`] for a failed answer (401 without a valid token),
 /// [`Error::ResponseValidation`] for a 2xx body that does not match the schema,
-/// and the core's transport errors (connect, TLS, timeout, ...).
+/// and the transport errors of [`Error`] (connect, TLS, timeout, ...).
 ///
 /// # Example
 ///
@@ -22,12 +22,16 @@ use crate::{BlackboxCore, Error, RequestOptions};
 /// use blackbox_funcs::BlackboxCore;
 /// use blackbox_funcs::session_management::list_sessions;
 ///
-/// # async fn run() -> Result<(), blackbox_funcs::Error> {
-/// let core = BlackboxCore::from_env()?;
-/// let result = list_sessions(&core, None).await?;
-/// println!("{result:?}");
-/// # Ok(())
-/// # }
+/// #[tokio::main]
+/// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     // Reads BLACKBOX_BLACKBOX_AUTH_TOKEN and BLACKBOX_SERVER_URL.
+///     let core = BlackboxCore::from_env()?;
+///     let sessions = list_sessions(&core, None).await?.into_data()?;
+///     for session in &sessions.sessions {
+///         println!("{} expires at {}", session.id, session.expires_at);
+///     }
+///     Ok(())
+/// }
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "list-sessions")))]
 pub async fn list_sessions(
@@ -35,5 +39,5 @@ pub async fn list_sessions(
     options: Option<RequestOptions>,
 ) -> Result<ApiResponseSessionListResponse, Error> {
     let request = OperationRequest::new("list_sessions", Method::GET, "/api/v0/sessions");
-    core.execute(request, options.as_ref()).await?.decode_json()
+    core.execute(request, options).await?.into_api_response()
 }

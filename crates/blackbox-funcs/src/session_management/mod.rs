@@ -1,12 +1,12 @@
 //! The seven operations of the Session Management API as standalone functions,
-//! one file and one cargo feature each — the Rust shape of the TypeScript SDK's
-//! `sessionManagement*` functions.
+//! one file and one cargo feature each.
 //!
 //! Every function takes the shared [`BlackboxCore`](crate::BlackboxCore), the
-//! operation's request when it has one, and optional per-call
-//! [`RequestOptions`](crate::RequestOptions); it returns the decoded answer or an
-//! [`Error`](crate::Error). Each one only builds the method, path and body and
-//! names itself; sending, retries, timeouts and errors are the core's business.
+//! operation's inputs (a session id, a request body), and optional per-call
+//! [`RequestOptions`](crate::RequestOptions); it returns the answer's envelope
+//! ([`ApiResponse`](crate::models::ApiResponse)) or an [`Error`](crate::Error).
+//! Each one only builds the method, path and body and names itself; sending,
+//! retries, timeouts and errors are the core's business.
 
 #[cfg(feature = "cleanup-expired-sessions")]
 pub(crate) mod cleanup_expired_sessions;

@@ -3,45 +3,50 @@
 use blackbox_core::OperationRequest;
 use blackbox_core::http::Method;
 
-use crate::models::RevokeAllSessionsRequest;
+use crate::models::{ApiResponse, RevokeAllSessionsRequest};
 use crate::{BlackboxCore, Error, RequestOptions};
 
-/// Revokes all of the caller's user's sessions, optionally keeping the current one.
+/// Revokes all of the caller's user's sessions, or all but the current one.
 ///
-/// `POST /api/v0/sessions/revoke-all` with the JSON body `{"keep_current":bool}`;
-/// any 2xx answer, with or without a body, is success.
+/// `POST /api/v0/sessions/revoke-all` with the JSON body `{"keep_current":bool}`; any 2xx answer is success unless its body is the envelope saying `"success": false`.
+///
+/// This operation is not idempotent for the session list: the client retries it
+/// only when the request provably never reached the server.
 ///
 /// # Errors
 ///
-/// [`Error::Api`] for a non-2xx answer (401 without a valid token) and the
-/// core's transport errors (connect, TLS, timeout, ...).
+/// [`Error::Api`] for a failed answer (401 without a valid token, or a 2xx
+/// envelope saying `"success": false`) and the transport errors of [`Error`].
 ///
 /// # Example
 ///
 /// ```no_run
 /// use blackbox_funcs::BlackboxCore;
-/// use blackbox_funcs::models::RevokeAllSessionsRequest;
 /// use blackbox_funcs::session_management::revoke_all_sessions;
+/// use blackbox_funcs::models::RevokeAllSessionsRequest;
 ///
-/// # async fn run() -> Result<(), blackbox_funcs::Error> {
-/// let core = BlackboxCore::from_env()?;
-/// revoke_all_sessions(&core, RevokeAllSessionsRequest { keep_current: false }, None).await?;
-/// # Ok(())
-/// # }
+/// #[tokio::main]
+/// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     // Reads BLACKBOX_BLACKBOX_AUTH_TOKEN and BLACKBOX_SERVER_URL.
+///     let core = BlackboxCore::from_env()?;
+///     // Sign out everywhere else: keep the session making this call.
+///     let keep_current = true;
+///     revoke_all_sessions(&core, RevokeAllSessionsRequest::new(keep_current), None).await?;
+///     Ok(())
+/// }
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "revoke-all-sessions")))]
 pub async fn revoke_all_sessions(
     core: &BlackboxCore,
-    request: RevokeAllSessionsRequest,
+    body: RevokeAllSessionsRequest,
     options: Option<RequestOptions>,
-) -> Result<(), Error> {
+) -> Result<ApiResponse<()>, Error> {
     let request = OperationRequest::new(
         "revoke_all_sessions",
         Method::POST,
         "/api/v0/sessions/revoke-all",
     )
-    .json_body(&request)?
+    .json_body(&body)?
     .expects_json(false);
-    core.execute(request, options.as_ref()).await?;
-    Ok(())
+    core.execute(request, options).await?.into_unit_response()
 }

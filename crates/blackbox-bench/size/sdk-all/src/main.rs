@@ -3,8 +3,7 @@
 //! `size-sdk-all URL TOKEN SESSION_ID [CA_PEM_FILE] [OPERATION]`.
 #![forbid(unsafe_code)]
 use blackbox::Blackbox;
-use blackbox::models::RevokeAllSessionsRequest;
-use blackbox::operations::ExtendSessionRequest;
+use blackbox::models::{ExtendSessionRequest, RevokeAllSessionsRequest};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -38,20 +37,21 @@ fn main() -> ExitCode {
         Ok::<String, blackbox::Error>(match operation.as_str() {
             "list_sessions" => format!("{}", sessions.list_sessions().await?.success),
             "cleanup_expired_sessions" => {
-                format!("{:?}", sessions.cleanup_expired_sessions().await?)
+                format!("{}", sessions.cleanup_expired_sessions().await?.success)
             }
             "revoke_all_sessions" => format!(
-                "{:?}",
+                "{}",
                 sessions
                     .revoke_all_sessions(RevokeAllSessionsRequest::new(true))
                     .await?
+                    .success
             ),
             "get_session_stats" => format!("{}", sessions.get_session_stats().await?.success),
-            "revoke_session" => format!("{:?}", sessions.revoke_session(id).await?),
+            "revoke_session" => format!("{}", sessions.revoke_session(id).await?.success),
             "extend_session" => format!(
                 "{}",
                 sessions
-                    .extend_session(ExtendSessionRequest::new(id, 1))
+                    .extend_session(id, ExtendSessionRequest::new(1))
                     .await?
                     .success
             ),

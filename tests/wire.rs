@@ -1,29 +1,25 @@
 //! The wire format of every operation, over a real loopback socket: the exact
 //! request each function sends, how spec-valid answers decode, and how error
 //! answers and invalid bodies surface.
-// Every operation is exercised: build with the default features.
-#![cfg(all(
-    feature = "list-sessions",
-    feature = "cleanup-expired-sessions",
-    feature = "revoke-all-sessions",
-    feature = "get-session-stats",
-    feature = "get-session",
-    feature = "revoke-session",
-    feature = "extend-session"
-))]
+//!
+//! The functions are reached through the facade's `blackbox::session_management`
+//! (the same functions as `blackbox_funcs::session_management`); the root
+//! package depends on `blackbox` with its default features, so every operation
+//! is built.
 
-use blackbox_funcs::models::{
-    ApiResponseSessionInfo, ApiResponseSessionListResponse, ApiResponseSessionStats,
-    ExtendSessionRequest as ExtendBody, RevokeAllSessionsRequest, SessionInfo, SessionListResponse,
+use std::fmt::Debug;
+
+use blackbox::core::{ApiError, BlackboxCore, SecretString};
+use blackbox::models::{
+    ApiResponse, ExtendSessionRequest, RevokeAllSessionsRequest, SessionInfo, SessionListResponse,
     SessionStats,
 };
-use blackbox_funcs::operations::{ExtendSessionRequest, GetSessionRequest, RevokeSessionRequest};
-use blackbox_funcs::session_management::{
+use blackbox::session_management::{
     cleanup_expired_sessions, extend_session, get_session, get_session_stats, list_sessions,
     revoke_all_sessions, revoke_session,
 };
-use blackbox_funcs::{BlackboxCore, Error, RequestOptions, RetryConfig, SecretString};
-use uuid::Uuid;
+use blackbox::uuid::Uuid;
+use blackbox::{Error, RequestOptions, RetryConfig};
 
 use blackbox_rs::{RawServer as TestServer, ReceivedRequest as Recorded, json_answer as answer};
 
@@ -37,16 +33,16 @@ fn session_id() -> Uuid {
 }
 
 fn session() -> SessionInfo {
-    SessionInfo {
-        id: session_id(),
-        user_id: USER_ID.parse().unwrap(),
-        token: SecretString::from("session-secret-token"),
-        created_at: "2026-11-27T13:00:00Z".to_owned(),
-        expires_at: "2026-11-28T13:00:00Z".to_owned(),
-        user_agent: "curl/8.0".to_owned(),
-        ip_address: "127.0.0.1".to_owned(),
-        is_current: true,
-    }
+    let mut session = SessionInfo::default();
+    session.id = session_id();
+    session.user_id = USER_ID.parse().unwrap();
+    session.token = SecretString::from("session-secret-token");
+    session.created_at = "2026-11-27T13:00:00Z".to_owned();
+    session.expires_at = "2026-11-28T13:00:00Z".to_owned();
+    session.user_agent = "curl/8.0".to_owned();
+    session.ip_address = "127.0.0.1".to_owned();
+    session.is_current = true;
+    session
 }
 
 fn core(server: &TestServer) -> BlackboxCore {
@@ -99,11 +95,36 @@ fn assert_request(
     );
 }
 
+/// The envelope's fields, and the status and content type of the answer it
+/// came in (a 200 from the scripted server).
+#[track_caller]
+fn assert_envelope<T: PartialEq + Debug>(
+    response: &ApiResponse<T>,
+    message: Option<&str>,
+    data: Option<&T>,
+) {
+    assert!(response.success, "{response:?}");
+    assert_eq!(response.message.as_deref(), message);
+    assert_eq!(response.data.as_ref(), data);
+    assert_eq!(response.meta().status(), 200);
+    assert_eq!(
+        response.meta().headers()["content-type"],
+        "application/json"
+    );
+}
+
+/// The API error inside `error`; panics on any other error.
+#[track_caller]
+fn api_error(error: &Error) -> &ApiError {
+    match error {
+        Error::Api(api) => api,
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
 #[track_caller]
 fn assert_api_error(error: &Error, status: u16, message: &str) {
-    let Error::Api(api) = error else {
-        panic!("expected an API error, got {error:?}");
-    };
+    let api = api_error(error);
     assert_eq!(api.status().as_u16(), status);
     assert_eq!(api.message(), Some(message));
     assert_eq!(error.status().map(|status| status.as_u16()), Some(status));
@@ -150,17 +171,10 @@ async fn list_sessions_sends_get_without_body() {
         None,
         server.address().port(),
     );
-    assert_eq!(
-        result,
-        ApiResponseSessionListResponse {
-            success: true,
-            message: None,
-            data: Some(SessionListResponse {
-                sessions: vec![session()],
-                total: 1
-            }),
-        }
-    );
+    let mut list = SessionListResponse::default();
+    list.sessions = vec![session()];
+    list.total = 1;
+    assert_envelope(&result, None, Some(&list));
 }
 
 #[tokio::test]
@@ -174,14 +188,7 @@ async fn list_sessions_decodes_absent_data_unknown_fields_and_large_totals() {
     let absent = list_sessions(&core, None)
         .await
         .expect("absent data and message decode");
-    assert_eq!(
-        absent,
-        ApiResponseSessionListResponse {
-            success: true,
-            message: None,
-            data: None
-        }
-    );
+    assert_envelope(&absent, None, None);
     let large = list_sessions(&core, None)
         .await
         .expect("unknown fields are ignored");
@@ -194,7 +201,7 @@ async fn list_sessions_unauthorized_is_an_api_error() {
     let server = start(vec![unauthorized()]).await;
     let error = list_sessions(&core(&server), None).await.expect_err("401");
     assert_api_error(&error, 401, "Invalid or expired token");
-    let api = error.as_api_error().unwrap();
+    let api = api_error(&error);
     assert_eq!(api.headers()["www-authenticate"], "Bearer");
     assert_eq!(api.headers()["x-request-id"], "req-401");
     assert_eq!(
@@ -214,6 +221,9 @@ async fn list_sessions_invalid_bodies_are_validation_errors() {
         r#"{"success":true,"data":{"sessions":[],"total":0}"#,
         "<html>oops</html>",
         "",
+        // Not an object: the envelope's fields as a JSON array.
+        "[true]",
+        r#"[true,null,{"sessions":[],"total":0}]"#,
     ];
     let server = start(bodies.iter().map(|body| ok(body)).collect()).await;
     let core = core(&server);
@@ -276,7 +286,7 @@ async fn operations_without_a_response_model_accept_any_2xx_with_or_without_body
     .await;
     let core = core(&server);
     cleanup_expired_sessions(&core, None).await.expect("204");
-    revoke_session(&core, session_id().into(), None)
+    revoke_session(&core, session_id(), None)
         .await
         .expect("200 empty");
     revoke_all_sessions(&core, RevokeAllSessionsRequest::new(true), None)
@@ -306,15 +316,10 @@ async fn revoke_all_sessions_sends_compact_json_body() {
     )])
     .await;
     let core = core(&server);
-    revoke_all_sessions(
-        &core,
-        RevokeAllSessionsRequest {
-            keep_current: false,
-        },
-        None,
-    )
-    .await
-    .expect("2xx");
+    let revoked = revoke_all_sessions(&core, RevokeAllSessionsRequest::new(false), None)
+        .await
+        .expect("2xx");
+    assert_envelope(&revoked, Some("Revoked"), Some(&()));
     revoke_all_sessions(&core, RevokeAllSessionsRequest::new(true), None)
         .await
         .expect("2xx");
@@ -373,18 +378,11 @@ async fn get_session_stats_sends_get_and_decodes_u64_exactly() {
         None,
         server.address().port(),
     );
-    assert_eq!(
-        result,
-        ApiResponseSessionStats {
-            success: true,
-            message: None,
-            data: Some(SessionStats {
-                total_sessions: 9_007_199_254_740_993,
-                active_sessions: u64::MAX,
-                expired_sessions: 0,
-            }),
-        }
-    );
+    let mut stats = SessionStats::default();
+    stats.total_sessions = 9_007_199_254_740_993;
+    stats.active_sessions = u64::MAX;
+    stats.expired_sessions = 0;
+    assert_envelope(&result, None, Some(&stats));
 }
 
 #[tokio::test]
@@ -411,17 +409,16 @@ async fn get_session_stats_unauthorized_and_invalid_bodies() {
         &get_session_stats(&core, None).await.expect_err("fraction"),
         fractional,
     );
-    let absent = get_session_stats(&core, None)
+    // Schema-valid, but the envelope says the call failed: an API error with
+    // the 200 status (it was `Ok` with `success: false` before 0.1).
+    let error = get_session_stats(&core, None)
         .await
-        .expect("success:false with no data is schema-valid");
-    assert_eq!(
-        absent,
-        ApiResponseSessionStats {
-            success: false,
-            message: None,
-            data: None
-        }
-    );
+        .expect_err("success:false is a failure");
+    let api = api_error(&error);
+    assert_eq!(api.status(), 200);
+    assert_eq!(api.message(), None);
+    assert_eq!(&api.body()[..], br#"{"success":false}"#);
+    assert!(!error.is_retryable());
 }
 
 // ---- get_session -----------------------------------------------------------
@@ -431,7 +428,7 @@ async fn get_session_sends_get_with_the_id_in_the_path() {
     let body =
         format!(r#"{{"success":true,"message":"found","data":{SESSION_JSON},"unknown":[1,2]}}"#);
     let server = start(vec![ok(&body)]).await;
-    let result = get_session(&core(&server), GetSessionRequest::new(session_id()), None)
+    let result = get_session(&core(&server), session_id(), None)
         .await
         .expect("decodes");
     assert_request(
@@ -441,14 +438,7 @@ async fn get_session_sends_get_with_the_id_in_the_path() {
         None,
         server.address().port(),
     );
-    assert_eq!(
-        result,
-        ApiResponseSessionInfo {
-            success: true,
-            message: Some("found".to_owned()),
-            data: Some(session()),
-        }
-    );
+    assert_envelope(&result, Some("found"), Some(&session()));
     let shown = format!("{result:?}");
     assert!(!shown.contains("session-secret-token"), "{shown}");
 }
@@ -456,35 +446,25 @@ async fn get_session_sends_get_with_the_id_in_the_path() {
 #[tokio::test]
 async fn get_session_decodes_null_message_and_absent_data() {
     let server = start(vec![ok(r#"{"success":true,"message":null}"#)]).await;
-    let result = get_session(&core(&server), session_id().into(), None)
+    let result = get_session(&core(&server), session_id(), None)
         .await
         .expect("decodes");
-    assert_eq!(
-        result,
-        ApiResponseSessionInfo {
-            success: true,
-            message: None,
-            data: None
-        }
-    );
+    assert_envelope(&result, None, None);
 }
 
 #[tokio::test]
 async fn get_session_unauthorized_and_not_found_are_api_errors() {
     let server = start(vec![unauthorized(), not_found()]).await;
     let core = core(&server);
-    let error = get_session(&core, session_id().into(), None)
+    let error = get_session(&core, session_id(), None)
         .await
         .expect_err("401");
     assert_api_error(&error, 401, "Invalid or expired token");
-    let error = get_session(&core, session_id().into(), None)
+    let error = get_session(&core, session_id(), None)
         .await
         .expect_err("404");
     assert_api_error(&error, 404, "Session not found");
-    assert_eq!(
-        error.as_api_error().unwrap().headers()["x-request-id"],
-        "req-404"
-    );
+    assert_eq!(api_error(&error).headers()["x-request-id"], "req-404");
     assert!(!error.is_retryable());
 }
 
@@ -501,7 +481,7 @@ async fn get_session_invalid_session_is_a_validation_error() {
     let server = start(bodies.iter().map(|body| ok(body)).collect()).await;
     let core = core(&server);
     for body in &bodies {
-        let error = get_session(&core, session_id().into(), None)
+        let error = get_session(&core, session_id(), None)
             .await
             .expect_err(body);
         assert_validation_error(&error, body);
@@ -517,13 +497,10 @@ async fn revoke_session_sends_delete_with_the_id_in_the_path() {
         r#"{"success":true,"message":"Session revoked","data":null}"#,
     )])
     .await;
-    revoke_session(
-        &core(&server),
-        RevokeSessionRequest::new(session_id()),
-        None,
-    )
-    .await
-    .expect("2xx");
+    let revoked = revoke_session(&core(&server), session_id(), None)
+        .await
+        .expect("2xx");
+    assert_envelope(&revoked, Some("Session revoked"), Some(&()));
     assert_request(
         &server.single_request(),
         &format!("DELETE /api/v0/sessions/{SESSION_ID} HTTP/1.1"),
@@ -537,11 +514,11 @@ async fn revoke_session_sends_delete_with_the_id_in_the_path() {
 async fn revoke_session_unauthorized_and_not_found_are_api_errors() {
     let server = start(vec![unauthorized(), not_found()]).await;
     let core = core(&server);
-    let error = revoke_session(&core, session_id().into(), None)
+    let error = revoke_session(&core, session_id(), None)
         .await
         .expect_err("401");
     assert_api_error(&error, 401, "Invalid or expired token");
-    let error = revoke_session(&core, session_id().into(), None)
+    let error = revoke_session(&core, session_id(), None)
         .await
         .expect_err("404");
     assert_api_error(&error, 404, "Session not found");
@@ -555,7 +532,8 @@ async fn extend_session_sends_post_with_compact_json_body() {
     let server = start(vec![ok(&body)]).await;
     let result = extend_session(
         &core(&server),
-        ExtendSessionRequest::new(session_id(), 24),
+        session_id(),
+        ExtendSessionRequest::new(24),
         None,
     )
     .await
@@ -575,27 +553,28 @@ async fn extend_session_accepts_i32_max_and_refuses_more_before_sending() {
     let body = format!(r#"{{"success":true,"data":{SESSION_JSON}}}"#);
     let server = start(vec![ok(&body)]).await;
     let core = core(&server);
-    let too_many = ExtendSessionRequest {
-        session_id: session_id(),
-        body: ExtendBody {
-            extension_hours: i32::MAX as u32 + 1,
-        },
-    };
-    let error = extend_session(&core, too_many, None)
+    let too_many = ExtendSessionRequest::new(i32::MAX as u32 + 1);
+    let error = extend_session(&core, session_id(), too_many, None)
         .await
         .expect_err("out of range");
     assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
     assert!(error.to_string().contains("2147483647"), "{error}");
     assert!(!error.request_may_have_reached_server());
-    let error = extend_session(&core, (session_id(), u32::MAX).into(), None)
-        .await
-        .expect_err("u32::MAX");
+    let error = extend_session(
+        &core,
+        session_id(),
+        ExtendSessionRequest::new(u32::MAX),
+        None,
+    )
+    .await
+    .expect_err("u32::MAX");
     assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
     assert!(server.received().is_empty(), "nothing may be sent");
 
     extend_session(
         &core,
-        ExtendSessionRequest::new(session_id(), ExtendBody::MAX_EXTENSION_HOURS),
+        session_id(),
+        ExtendSessionRequest::new(ExtendSessionRequest::MAX_EXTENSION_HOURS),
         None,
     )
     .await
@@ -611,15 +590,94 @@ async fn extend_session_unauthorized_not_found_and_invalid_body() {
     let invalid = r#"{"success":true,"data":{"id":"fe603112-c194-45c1-90cf-513753aa0744"}}"#;
     let server = start(vec![unauthorized(), not_found(), ok(invalid)]).await;
     let core = core(&server);
-    let request = ExtendSessionRequest::new(session_id(), 1);
-    let error = extend_session(&core, request, None).await.expect_err("401");
+    let request = ExtendSessionRequest::new(1);
+    let error = extend_session(&core, session_id(), request, None)
+        .await
+        .expect_err("401");
     assert_api_error(&error, 401, "Invalid or expired token");
-    let error = extend_session(&core, request, None).await.expect_err("404");
+    let error = extend_session(&core, session_id(), request, None)
+        .await
+        .expect_err("404");
     assert_api_error(&error, 404, "Session not found");
-    let error = extend_session(&core, request, None)
+    let error = extend_session(&core, session_id(), request, None)
         .await
         .expect_err("invalid");
     assert_validation_error(&error, invalid);
+}
+
+// ---- a 2xx answer whose envelope says `"success": false` ----------------------
+
+#[tokio::test]
+async fn an_unsuccessful_envelope_with_a_2xx_status_is_an_api_error_for_every_operation() {
+    let locked = r#"{"success":false,"message":"Session is locked","data":null}"#;
+    let server = start(vec![
+        ok(locked),
+        answer("202 Accepted", &["x-request-id: req-202"], locked),
+        ok(locked),
+        ok(locked),
+        ok(locked),
+        ok(locked),
+        ok(locked),
+    ])
+    .await;
+    let core = core(&server);
+    let mut errors = vec![
+        (
+            "cleanup_expired_sessions",
+            cleanup_expired_sessions(&core, None).await.map(drop),
+        ),
+        (
+            "revoke_session",
+            revoke_session(&core, session_id(), None).await.map(drop),
+        ),
+        (
+            "revoke_all_sessions",
+            revoke_all_sessions(&core, RevokeAllSessionsRequest::new(true), None)
+                .await
+                .map(drop),
+        ),
+        ("list_sessions", list_sessions(&core, None).await.map(drop)),
+        (
+            "get_session_stats",
+            get_session_stats(&core, None).await.map(drop),
+        ),
+        (
+            "get_session",
+            get_session(&core, session_id(), None).await.map(drop),
+        ),
+        (
+            "extend_session",
+            extend_session(&core, session_id(), ExtendSessionRequest::new(1), None)
+                .await
+                .map(drop),
+        ),
+    ];
+    assert_eq!(server.received().len(), 7, "one attempt each, no retry");
+    // The second answer was a 202 with a request id.
+    let (_, revoke) = errors.remove(1);
+    let error = revoke.expect_err("revoke_session");
+    assert_api_error(&error, 202, "Session is locked");
+    assert_eq!(api_error(&error).headers()["x-request-id"], "req-202");
+    assert_eq!(
+        error.to_string(),
+        "the API reported a failure with status 202 Accepted: Session is locked"
+    );
+    for (operation, result) in errors {
+        let error = result.expect_err(operation);
+        assert_api_error(&error, 200, "Session is locked");
+        assert_eq!(
+            &api_error(&error).body()[..],
+            locked.as_bytes(),
+            "{operation}"
+        );
+        assert!(!error.is_retryable(), "{operation}");
+        assert!(error.request_may_have_reached_server(), "{operation}");
+        assert_eq!(
+            error.to_string(),
+            "the API reported a failure with status 200 OK: Session is locked",
+            "{operation}"
+        );
+    }
 }
 
 #[test]
@@ -637,9 +695,14 @@ fn operation_futures_are_send() {
         None,
     ));
     check(&get_session_stats(&core, None));
-    check(&get_session(&core, session_id().into(), None));
-    check(&revoke_session(&core, session_id().into(), None));
-    check(&extend_session(&core, (session_id(), 1).into(), None));
+    check(&get_session(&core, session_id(), None));
+    check(&revoke_session(&core, session_id(), None));
+    check(&extend_session(
+        &core,
+        session_id(),
+        ExtendSessionRequest::new(1),
+        None,
+    ));
 }
 
 /// A loopback server answering `answers` in order, the last one repeating.
