@@ -307,6 +307,14 @@ impl BlackboxCore {
         *request.method_mut() = context.method.clone();
         *request.uri_mut() = context.uri.clone();
         *request.headers_mut() = headers;
+        // A custom transport (a test double, above all) may want to know which
+        // operation it is sending; the default transport never looks, so it
+        // does not pay for the extension map.
+        if matches!(inner.transport, Transport::Custom(_)) {
+            request
+                .extensions_mut()
+                .insert(crate::request::OperationId(context.operation_id));
+        }
         if let Auth::Source(source) = &inner.auth
             && let Some(value) = source_header(source.as_ref()).await?
         {

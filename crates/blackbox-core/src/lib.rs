@@ -98,7 +98,7 @@ pub use error::{
 };
 pub use hooks::{HookContext, Hooks};
 pub use options::RequestOptions;
-pub use request::{OperationRequest, RawResponse};
+pub use request::{OperationId, OperationRequest, RawResponse};
 pub use retry::{Jitter, RetryConfig, Sleeper};
 pub use secret::SecretString;
 pub use server::{Server, ServerUrl};

@@ -145,3 +145,17 @@ impl fmt::Debug for RawResponse {
             .finish()
     }
 }
+
+/// The operation id of a request handed to a custom
+/// [`HttpClient`](crate::HttpClient), as a request extension (read it with
+/// `request.extensions().get::<OperationId>()`). The default transport's
+/// requests do not carry it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OperationId(pub(crate) &'static str);
+
+impl OperationId {
+    /// The operation's id from the API spec (`get_session`, ...).
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
