@@ -10,9 +10,10 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use crate::client::{BlackboxCore, Inner, Transport};
 use crate::headers::{DebugHeaders, insert_checked};
 use crate::hyper_client::{HyperClient, HyperSettings};
-use crate::retry::Sleeper;
+use crate::retry::{RetryBudget, RetryTokens, Sleeper};
+use crate::secret::Secrets;
 use crate::server::{Server, ServerUrl};
-use crate::token::{Auth, TokenSource, bearer_header};
+use crate::token::{Auth, TokenSource, bearer_header, bearer_token};
 use crate::{Error, Hooks, HttpClient, RetryConfig, SecretString};
 
 /// Environment variable holding the bearer token.
@@ -34,9 +35,10 @@ enum ServerChoice {
 /// Builds a [`BlackboxCore`], or a client made from one; see
 /// [`BlackboxCore`] for an example.
 ///
-/// Defaults: production server, no token, retries as [`RetryConfig::default`],
-/// connect timeout 10 s, attempt timeout 30 s, no operation timeout, 16 MiB body
-/// limit, pooled connections idle for at most 90 s, Mozilla's roots.
+/// Defaults: production server, no token, retries as [`RetryConfig::default`]
+/// within a [`RetryBudget::default`] shared by the client's calls, connect
+/// timeout 10 s, attempt timeout 30 s, no operation timeout, 16 MiB body limit,
+/// pooled connections idle for at most 90 s, Mozilla's roots.
 ///
 /// Settings that can be wrong (a header value, a certificate, the server URL) are
 /// checked by [`build`](Self::build), which returns [`Error::InvalidRequest`]
@@ -62,6 +64,7 @@ struct Settings {
     default_headers: HeaderMap,
     header_error: Option<String>,
     retry: RetryConfig,
+    retry_budget: Option<RetryBudget>,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     max_body_size: usize,
@@ -93,6 +96,7 @@ impl Default for Settings {
             default_headers: HeaderMap::new(),
             header_error: None,
             retry: RetryConfig::default(),
+            retry_budget: Some(RetryBudget::default()),
             attempt_timeout: Some(Duration::from_secs(30)),
             operation_timeout: None,
             max_body_size: DEFAULT_MAX_BODY_SIZE,
@@ -198,7 +202,18 @@ impl<C> BlackboxCoreBuilder<C> {
         self
     }
 
-    /// Timeout for establishing a connection; `None` disables it. Default 10 s.
+    /// The client-wide retry budget shared by all calls (see [`RetryBudget`]);
+    /// `None` turns it off, leaving only each call's [`RetryConfig`]. Default
+    /// [`RetryBudget::default`].
+    pub fn retry_budget(mut self, budget: Option<RetryBudget>) -> Self {
+        self.settings.retry_budget = budget;
+        self
+    }
+
+    /// Timeout for setting up a connection — TCP, proxy `CONNECT` and the TLS
+    /// handshake together; `None` disables it. Default 10 s. Set-up also ends
+    /// with the attempt that asked for the connection; either way the request
+    /// was never sent, and the error is a connect timeout.
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.settings.hyper.connect_timeout = timeout;
         self
@@ -374,12 +389,21 @@ impl Settings {
         };
         let (json_headers, any_headers) =
             Inner::base_headers(&self.auth, user_agent, &self.default_headers);
+        let mut secrets = Secrets::default();
+        if let Auth::Static(value) = &self.auth
+            && let Some(token) = bearer_token(value)
+        {
+            secrets.add(token);
+        }
+        #[cfg(feature = "proxy")]
+        crate::proxy::add_credentials(&self.hyper.proxy, &mut secrets);
         let inner = Inner {
             server,
             auth: self.auth,
             json_headers,
             any_headers,
             retry: self.retry,
+            retry_tokens: self.retry_budget.map(RetryTokens::new),
             attempt_timeout: self.attempt_timeout,
             operation_timeout: self.operation_timeout,
             max_body_size: self.max_body_size,
@@ -388,6 +412,7 @@ impl Settings {
             sleeper: self.sleeper,
             debug: self.debug,
             allow_insecure_http: self.allow_insecure_http,
+            secrets: Arc::new(secrets),
         };
         inner.check_server(&inner.server)?;
         Ok(BlackboxCore::from_inner(inner))
@@ -411,6 +436,7 @@ impl<C> fmt::Debug for BlackboxCoreBuilder<C> {
                 &DebugHeaders(&self.settings.default_headers),
             )
             .field("retry", &self.settings.retry)
+            .field("retry_budget", &self.settings.retry_budget)
             .field("attempt_timeout", &self.settings.attempt_timeout)
             .field("operation_timeout", &self.settings.operation_timeout)
             .field("max_body_size", &self.settings.max_body_size)

@@ -13,12 +13,13 @@ use tokio::time::Instant;
 use crate::error::{ApiError, BodyTooLargeError, HookError, TimeoutError, TimeoutKind};
 use crate::headers::DebugHeaders;
 use crate::hooks::HookContext;
-use crate::hyper_client::HyperClient;
+use crate::hyper_client::{HyperClient, SetupTimedOut};
 use crate::options::CallSettings;
-use crate::retry::{Sleeper, should_retry};
+use crate::retry::{RetryTokens, Sleeper, should_retry};
+use crate::secret::Secrets;
 use crate::server::ServerUrl;
-use crate::token::{Auth, source_header};
-use crate::transport::{CollectError, TransportError, TransportErrorKind};
+use crate::token::{Auth, bearer_token, source_header};
+use crate::transport::{CollectError, TransportError, TransportErrorKind, find_cause};
 use crate::{
     BlackboxCoreBuilder, Error, Hooks, HttpClient, OperationRequest, RawResponse, RequestOptions,
     RetryConfig,
@@ -70,6 +71,7 @@ pub(crate) struct Inner {
     pub(crate) json_headers: HeaderMap,
     pub(crate) any_headers: HeaderMap,
     pub(crate) retry: RetryConfig,
+    pub(crate) retry_tokens: Option<RetryTokens>,
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) operation_timeout: Option<Duration>,
     pub(crate) max_body_size: usize,
@@ -78,6 +80,9 @@ pub(crate) struct Inner {
     pub(crate) sleeper: Option<Arc<dyn Sleeper>>,
     pub(crate) debug: bool,
     pub(crate) allow_insecure_http: bool,
+    /// Credentials known by value (a static token, proxy passwords), hidden
+    /// wherever an echo of them is printed.
+    pub(crate) secrets: Arc<Secrets>,
 }
 
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
@@ -205,7 +210,10 @@ impl BlackboxCore {
             },
         );
         let operation_deadline = operation_timeout.map(|timeout| started + timeout);
-        let may_repeat = request.method.is_idempotent() || retry.retry_non_idempotent();
+        let may_repeat = request
+            .idempotent
+            .unwrap_or_else(|| request.method.is_idempotent())
+            || retry.retry_non_idempotent();
         let body = request.body.clone().unwrap_or_default();
 
         let mut attempt = 1;
@@ -232,7 +240,12 @@ impl BlackboxCore {
             );
             let result = self.attempt(&context, headers, &body, deadline).await;
             let error = match result {
-                Ok(response) => return Ok(response),
+                Ok(response) => {
+                    if let Some(tokens) = &inner.retry_tokens {
+                        tokens.reward();
+                    }
+                    return Ok(response);
+                }
                 Err(error) => error,
             };
             for hook in &inner.hooks {
@@ -241,12 +254,15 @@ impl BlackboxCore {
             if attempt >= retry.max_attempts() || !should_retry(&error, may_repeat) {
                 return Err(error);
             }
+            let backoff = retry.backoff(attempt);
             let delay = match error.retry_after() {
                 // The server's wish wins, but only within our own limits; past
                 // them the caller gets the answer, with the wait on the error.
                 Some(wait) if wait > retry.max_interval() => return Err(error),
-                Some(wait) => wait,
-                None => retry.backoff(attempt),
+                // Never sooner than our own backoff: `Retry-After: 0` or a date
+                // in the past (clock skew, usually) must not make us hammer.
+                Some(wait) => wait.max(backoff),
+                None => backoff,
             };
             let resume_at = Instant::now() + delay;
             let over_budget = retry
@@ -255,6 +271,11 @@ impl BlackboxCore {
             let past_deadline = operation_deadline.is_some_and(|deadline| resume_at >= deadline);
             if over_budget || past_deadline {
                 return Err(error);
+            }
+            if let Some(tokens) = &inner.retry_tokens
+                && !tokens.withdraw(&error)
+            {
+                return Err(error.with_retry_budget_exhausted());
             }
             if inner.logs() {
                 log_retry(&context, &error, delay);
@@ -315,9 +336,13 @@ impl BlackboxCore {
                 .extensions_mut()
                 .insert(crate::request::OperationId(context.operation_id));
         }
+        let mut secrets = Arc::clone(&inner.secrets);
         if let Auth::Source(source) = &inner.auth
             && let Some(value) = source_header(source.as_ref()).await?
         {
+            if let Some(token) = bearer_token(&value) {
+                secrets = Arc::new(secrets.with(token));
+            }
             request.headers_mut().insert(AUTHORIZATION, value);
         }
         for hook in &inner.hooks {
@@ -334,10 +359,10 @@ impl BlackboxCore {
             ));
         }
         if inner.logs() {
-            log_request(context, &request);
+            log_request(context, &request, &secrets);
         }
 
-        let exchange = Box::pin(self.exchange(request));
+        let exchange = Box::pin(self.exchange(request, deadline.map(|(at, _)| at), secrets));
         let result = match deadline {
             Some((deadline, timeout)) => match tokio::time::timeout_at(deadline, exchange).await {
                 Ok(result) => result,
@@ -355,19 +380,20 @@ impl BlackboxCore {
         if response.status.is_success() {
             Ok(response)
         } else {
-            Err(Error::Api(ApiError::new(
-                response.status,
-                response.headers,
-                response.body,
-            )))
+            Err(Error::Api(ApiError::from_answer(response, None)))
         }
     }
 
     /// Sends the request and reads the whole body within the limit.
-    async fn exchange(&self, request: http::Request<Bytes>) -> AttemptResult {
+    async fn exchange(
+        &self,
+        request: http::Request<Bytes>,
+        deadline: Option<Instant>,
+        secrets: Arc<Secrets>,
+    ) -> AttemptResult {
         let inner = &*self.inner;
         let sent = match &inner.transport {
-            Transport::Hyper(client) => client.send(request).await,
+            Transport::Hyper(client) => client.send(request, deadline).await,
             Transport::Custom(client) => client.send(request).await,
         };
         let response = sent.map_err(|error| match error.kind() {
@@ -375,10 +401,15 @@ impl BlackboxCore {
             TransportErrorKind::Tls => Error::Tls(error),
             TransportErrorKind::ConnectTimeout => Error::Timeout(TimeoutError {
                 kind: TimeoutKind::Connect,
-                limit: match &inner.transport {
-                    Transport::Hyper(client) => client.connect_timeout(),
-                    Transport::Custom(_) => None,
-                },
+                // What set-up was allowed: the connect timeout, or less when the
+                // attempt's end came first.
+                limit: find_cause::<SetupTimedOut>(&error)
+                    .map(|timed_out| timed_out.allowed)
+                    .or(match &inner.transport {
+                        Transport::Hyper(client) => client.connect_timeout(),
+                        Transport::Custom(_) => None,
+                    }),
+                budget_exhausted: false,
             }),
             TransportErrorKind::Other => Error::Transport(error),
         })?;
@@ -400,6 +431,7 @@ impl BlackboxCore {
             version: parts.version,
             headers: parts.headers,
             body,
+            secrets,
         })
     }
 
@@ -416,14 +448,16 @@ impl BlackboxCore {
 
 #[cold]
 #[inline(never)]
-fn log_request(context: &HookContext<'_>, request: &http::Request<Bytes>) {
+fn log_request(context: &HookContext<'_>, request: &http::Request<Bytes>, secrets: &Secrets) {
+    let mut headers = request.headers().clone();
+    secrets.mark_headers(&mut headers);
     eprintln!(
         "blackbox: {} attempt {}: {} {} {:?}",
         context.operation_id,
         context.attempt,
         request.method(),
         request.uri(),
-        DebugHeaders(request.headers())
+        DebugHeaders(&headers)
     );
 }
 
@@ -431,14 +465,18 @@ fn log_request(context: &HookContext<'_>, request: &http::Request<Bytes>) {
 #[inline(never)]
 fn log_outcome(context: &HookContext<'_>, result: &AttemptResult) {
     match result {
-        Ok(response) => eprintln!(
-            "blackbox: {} attempt {}: {} ({} bytes) {:?}",
-            context.operation_id,
-            context.attempt,
-            response.status,
-            response.body.len(),
-            DebugHeaders(&response.headers)
-        ),
+        Ok(response) => {
+            let mut headers = response.headers.clone();
+            response.secrets.mark_headers(&mut headers);
+            eprintln!(
+                "blackbox: {} attempt {}: {} ({} bytes) {:?}",
+                context.operation_id,
+                context.attempt,
+                response.status,
+                response.body.len(),
+                DebugHeaders(&headers)
+            )
+        }
         Err(error) => eprintln!(
             "blackbox: {} attempt {}: error: {error}",
             context.operation_id, context.attempt
@@ -475,6 +513,7 @@ fn first_deadline(
             TimeoutError {
                 kind,
                 limit: Some(limit),
+                budget_exhausted: false,
             },
         )
     })
@@ -488,6 +527,7 @@ impl fmt::Debug for BlackboxCore {
             .field("auth", &inner.auth)
             .field("headers", &DebugHeaders(&inner.json_headers))
             .field("retry", &inner.retry)
+            .field("retry_tokens", &inner.retry_tokens)
             .field("attempt_timeout", &inner.attempt_timeout)
             .field("operation_timeout", &inner.operation_timeout)
             .field("max_body_size", &inner.max_body_size)
@@ -501,6 +541,7 @@ impl fmt::Debug for BlackboxCore {
             )
             .field("debug", &inner.debug)
             .field("allow_insecure_http", &inner.allow_insecure_http)
+            .field("secrets", &inner.secrets)
             .finish_non_exhaustive()
     }
 }
@@ -586,6 +627,7 @@ mod tests {
         let operation = Error::Timeout(TimeoutError {
             kind: TimeoutKind::Operation,
             limit: None,
+            budget_exhausted: false,
         });
         assert!(
             should_retry(&operation, true),

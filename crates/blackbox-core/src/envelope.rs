@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use http::{HeaderMap, StatusCode, Version};
 use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
@@ -9,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{ApiError, EnvelopeFields, ResponseValidationError};
 use crate::headers::DebugHeaders;
+use crate::secret::Secrets;
 use crate::{Error, RawResponse};
 
 /// The envelope every answer of the API comes in: `success`, a `message`, and
@@ -91,9 +93,14 @@ impl<T> ApiResponse<T> {
 
 impl<T: fmt::Debug> fmt::Debug for ApiResponse<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = match (&self.message, &self.meta.secrets) {
+            (Some(message), Some(secrets)) => Some(secrets.scrub(message)),
+            (Some(message), None) => Some(std::borrow::Cow::Borrowed(message.as_str())),
+            (None, _) => None,
+        };
         f.debug_struct("ApiResponse")
             .field("success", &self.success)
-            .field("message", &self.message)
+            .field("message", &message)
             .field("data", &self.data)
             .field("meta", &self.meta)
             .finish()
@@ -102,13 +109,25 @@ impl<T: fmt::Debug> fmt::Debug for ApiResponse<T> {
 
 /// The status, HTTP version and headers of a successful answer, from
 /// [`ApiResponse::meta`]. Failed answers carry theirs in [`ApiError`].
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ResponseMeta {
     status: StatusCode,
     version: Version,
     headers: HeaderMap,
+    /// The attempt's credentials, so that `Debug` hides echoes of them.
+    secrets: Option<Arc<Secrets>>,
 }
+
+impl PartialEq for ResponseMeta {
+    fn eq(&self, other: &Self) -> bool {
+        self.status == other.status
+            && self.version == other.version
+            && self.headers == other.headers
+    }
+}
+
+impl Eq for ResponseMeta {}
 
 impl ResponseMeta {
     /// The HTTP status.
@@ -134,16 +153,21 @@ impl Default for ResponseMeta {
             status: StatusCode::OK,
             version: Version::HTTP_11,
             headers: HeaderMap::new(),
+            secrets: None,
         }
     }
 }
 
 impl fmt::Debug for ResponseMeta {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut headers = self.headers.clone();
+        if let Some(secrets) = &self.secrets {
+            secrets.mark_headers(&mut headers);
+        }
         f.debug_struct("ResponseMeta")
             .field("status", &self.status)
             .field("version", &self.version)
-            .field("headers", &DebugHeaders(&self.headers))
+            .field("headers", &DebugHeaders(&headers))
             .finish()
     }
 }
@@ -257,17 +281,16 @@ impl RawResponse {
             }
         };
         if !envelope.success {
-            return Err(Error::Api(ApiError::with_message(
-                self.status,
-                self.headers,
-                self.body,
-                envelope.message,
+            return Err(Error::Api(ApiError::from_answer(
+                self,
+                Some(envelope.message),
             )));
         }
         envelope.meta = ResponseMeta {
             status: self.status,
             version: self.version,
             headers: self.headers,
+            secrets: Some(self.secrets),
         };
         Ok(envelope)
     }
@@ -281,13 +304,13 @@ impl RawResponse {
     pub fn into_unit_response(self) -> Result<ApiResponse<()>, Error> {
         let fields = EnvelopeFields::read(&self.body);
         if fields.success == Some(false) {
-            return Err(Error::Api(ApiError::with_message(
-                self.status,
-                self.headers,
-                self.body,
-                fields.message,
+            return Err(Error::Api(ApiError::from_answer(
+                self,
+                Some(fields.message),
             )));
         }
+        // A message echoing the token is kept as sent (it is data), but the
+        // envelope's `Debug` hides it like the headers.
         Ok(ApiResponse {
             success: true,
             message: fields.message,
@@ -296,6 +319,7 @@ impl RawResponse {
                 status: self.status,
                 version: self.version,
                 headers: self.headers,
+                secrets: Some(self.secrets),
             },
         })
     }
@@ -314,6 +338,7 @@ mod tests {
             version: Version::HTTP_2,
             headers,
             body: Bytes::from_static(body.as_bytes()),
+            secrets: Arc::default(),
         }
     }
 

@@ -58,15 +58,18 @@ pub enum Error {
     /// A [`Hooks::before_request`](crate::Hooks::before_request) hook refused the request.
     /// **Never reached the server.**
     Hook(HookError),
-    /// No connection could be made (DNS, TCP connect refused or unreachable, proxy).
-    /// **Never reached the server.**
+    /// No usable connection: DNS, TCP connect refused or unreachable, a proxy
+    /// that could not be reached, or a connection that closed before any byte
+    /// of the request was written. **Never reached the server.**
     Connect(TransportError),
     /// The TLS handshake failed (untrusted certificate, wrong host name, expired
     /// certificate, protocol mismatch). Nothing of the request is sent before the
     /// handshake completes, so it **never reached the server**.
     Tls(TransportError),
     /// A timeout fired; [`TimeoutError::kind`] says which one. A connect timeout
-    /// means the request **never reached the server**; an attempt or operation
+    /// — connection set-up (TCP, proxy `CONNECT`, TLS handshake) that did not
+    /// finish within the connect timeout or before the attempt's end — means
+    /// the request **never reached the server**; an attempt or operation
     /// timeout means it **may have reached it**.
     Timeout(TimeoutError),
     /// The connection failed after the request started to be sent: reset,
@@ -140,6 +143,31 @@ impl Error {
         }
     }
 
+    /// Whether the call was not retried because the client's
+    /// [`RetryBudget`](crate::RetryBudget) was exhausted (the failure itself
+    /// was retryable). `Display` says so too.
+    pub fn retry_budget_exhausted(&self) -> bool {
+        match self {
+            Self::Api(api) => api.inner.budget_exhausted,
+            Self::Connect(transport) | Self::Transport(transport) => transport.budget_exhausted(),
+            Self::Timeout(timeout) => timeout.budget_exhausted,
+            _ => false,
+        }
+    }
+
+    /// Marks a retryable failure as not retried for want of retry budget.
+    pub(crate) fn with_retry_budget_exhausted(mut self) -> Self {
+        match &mut self {
+            Self::Api(api) => api.inner.budget_exhausted = true,
+            Self::Connect(transport) | Self::Transport(transport) => {
+                transport.set_budget_exhausted();
+            }
+            Self::Timeout(timeout) => timeout.budget_exhausted = true,
+            _ => {}
+        }
+        self
+    }
+
     /// The server's `Retry-After` on an API error (delta-seconds or HTTP-date),
     /// for example when a 429 asked for a longer wait than the retry policy allows.
     pub fn retry_after(&self) -> Option<Duration> {
@@ -156,11 +184,15 @@ impl fmt::Display for Error {
             Self::InvalidRequest(invalid) => write!(f, "invalid request: {invalid}"),
             Self::Credentials(_) => f.write_str("the token source failed to provide a token"),
             Self::Hook(_) => f.write_str("a before-request hook refused the request"),
-            Self::Connect(_) => f.write_str("could not connect to the server"),
+            Self::Connect(transport) => {
+                f.write_str("could not connect to the server")?;
+                transport.write_budget_note(f)
+            }
             Self::Tls(_) => f.write_str("TLS handshake with the server failed"),
             Self::Timeout(timeout) => fmt::Display::fmt(timeout, f),
-            Self::Transport(_) => {
-                f.write_str("the connection failed while the request was in flight")
+            Self::Transport(transport) => {
+                f.write_str("the connection failed while the request was in flight")?;
+                transport.write_budget_note(f)
             }
             Self::BodyTooLarge(too_large) => fmt::Display::fmt(too_large, f),
             Self::Api(api) => fmt::Display::fmt(api, f),
@@ -273,6 +305,10 @@ cause_error!(
     "a before-request hook refused the request"
 );
 
+/// Appended to the `Display` of a failure that was not retried for want of
+/// retry budget.
+pub(crate) const BUDGET_NOTE: &str = " (not retried: the client's retry budget is exhausted)";
+
 /// Why a call was refused before it was sent.
 pub struct InvalidRequestError {
     inner: Box<InvalidRequestInner>,
@@ -335,7 +371,8 @@ impl StdError for InvalidRequestError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TimeoutKind {
-    /// Establishing the connection (TCP, and TLS when the connector does both) took too long.
+    /// Setting up the connection (TCP, proxy `CONNECT`, TLS handshake) did not
+    /// finish within the connect timeout, or before the attempt's own end.
     Connect,
     /// One attempt (sending, waiting for headers and reading the body) took too long.
     Attempt,
@@ -348,6 +385,7 @@ pub enum TimeoutKind {
 pub struct TimeoutError {
     pub(crate) kind: TimeoutKind,
     pub(crate) limit: Option<Duration>,
+    pub(crate) budget_exhausted: bool,
 }
 
 impl TimeoutError {
@@ -371,9 +409,13 @@ impl fmt::Display for TimeoutError {
             TimeoutKind::Operation => "operation",
         };
         match self.limit {
-            Some(limit) => write!(f, "{which} timeout of {limit:?} elapsed"),
-            None => write!(f, "{which} timeout elapsed"),
+            Some(limit) => write!(f, "{which} timeout of {limit:?} elapsed")?,
+            None => write!(f, "{which} timeout elapsed")?,
         }
+        if self.budget_exhausted {
+            f.write_str(BUDGET_NOTE)?;
+        }
+        Ok(())
     }
 }
 
@@ -425,6 +467,7 @@ struct ApiErrorInner {
     headers: HeaderMap,
     body: Bytes,
     message: Option<String>,
+    budget_exhausted: bool,
 }
 
 impl ApiError {
@@ -433,6 +476,29 @@ impl ApiError {
     /// handles API errors).
     pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
         let message = EnvelopeFields::read(&body).message;
+        Self::with_message(status, headers, body, message)
+    }
+
+    /// The error for a failed answer, with the envelope's message given or
+    /// read from the body, and every echo of the attempt's credentials hidden
+    /// (in the message, and in header values, which are marked sensitive).
+    pub(crate) fn from_answer(
+        response: crate::RawResponse,
+        message: Option<Option<String>>,
+    ) -> Self {
+        let crate::RawResponse {
+            status,
+            mut headers,
+            body,
+            secrets,
+            ..
+        } = response;
+        let message = message.unwrap_or_else(|| EnvelopeFields::read(&body).message);
+        secrets.mark_headers(&mut headers);
+        let message = message.map(|message| match secrets.scrub(&message) {
+            Cow::Borrowed(_) => message,
+            Cow::Owned(scrubbed) => scrubbed,
+        });
         Self::with_message(status, headers, body, message)
     }
 
@@ -448,6 +514,7 @@ impl ApiError {
                 headers,
                 body,
                 message,
+                budget_exhausted: false,
             }),
         }
     }
@@ -504,6 +571,9 @@ impl fmt::Display for ApiError {
                     fmt::Write::write_char(f, character)?;
                 }
             }
+        }
+        if self.inner.budget_exhausted {
+            f.write_str(BUDGET_NOTE)?;
         }
         Ok(())
     }
@@ -659,6 +729,7 @@ impl fmt::Debug for ApiError {
             .field("message", &inner.message)
             .field("headers", &DebugHeaders(&inner.headers))
             .field("body_len", &inner.body.len())
+            .field("budget_exhausted", &inner.budget_exhausted)
             .finish()
     }
 }
@@ -878,14 +949,16 @@ mod tests {
         assert!(
             !Error::Timeout(TimeoutError {
                 kind: TimeoutKind::Connect,
-                limit: None
+                limit: None,
+                budget_exhausted: false,
             })
             .request_may_have_reached_server()
         );
         assert!(
             Error::Timeout(TimeoutError {
                 kind: TimeoutKind::Attempt,
-                limit: None
+                limit: None,
+                budget_exhausted: false,
             })
             .request_may_have_reached_server()
         );

@@ -1,15 +1,24 @@
 //! The default transport: hyper-util's pooled client, over hyper-rustls when TLS
 //! is compiled in.
 
+use std::cell::Cell;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
+use http::Uri;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
+use tokio::time::Instant;
+use tower_service::Service;
 
-use crate::Error;
+use crate::token::BoxFuture;
 use crate::transport::{ResponseBody, TransportError, find_cause};
+use crate::{BoxError, Error};
 
 #[cfg(feature = "proxy")]
 type BaseConnector = crate::proxy::ProxyConnector;
@@ -17,9 +26,12 @@ type BaseConnector = crate::proxy::ProxyConnector;
 type BaseConnector = HttpConnector;
 
 #[cfg(feature = "rustls")]
-type Connector = hyper_rustls::HttpsConnector<BaseConnector>;
+type StackConnector = hyper_rustls::HttpsConnector<BaseConnector>;
 #[cfg(not(feature = "rustls"))]
-type Connector = BaseConnector;
+type StackConnector = BaseConnector;
+
+/// The whole connector stack under one set-up deadline.
+type Connector = SetupTimeout<StackConnector>;
 
 /// The request body type of the pooled client. Bodiless-only builds use
 /// `Empty`: hyper then compiles no body-writing code (about 11 KiB).
@@ -76,8 +88,8 @@ impl HyperClient {
     pub(crate) fn new(settings: &HyperSettings) -> Result<Self, Error> {
         let mut http = HttpConnector::new();
         // hyper-util's defaults are made for generality, not for an API client:
-        // no connect timeout, Nagle on, and only http:// allowed (TLS wraps it).
-        http.set_connect_timeout(settings.connect_timeout);
+        // Nagle on, and only http:// allowed (TLS wraps it). The connect timeout
+        // is not set here: `SetupTimeout` bounds TCP, proxy CONNECT and TLS together.
         http.set_nodelay(true);
         http.enforce_http(false);
 
@@ -108,7 +120,11 @@ impl HyperClient {
         Ok(Self::from_connector(settings, connector))
     }
 
-    fn from_connector(settings: &HyperSettings, connector: Connector) -> Self {
+    fn from_connector(settings: &HyperSettings, connector: StackConnector) -> Self {
+        let connector = SetupTimeout {
+            inner: connector,
+            timeout: settings.connect_timeout,
+        };
         let mut builder = Client::builder(TokioExecutor::new());
         // Without a pool timer the idle timeout never fires.
         builder
@@ -127,27 +143,134 @@ impl HyperClient {
         self.connect_timeout
     }
 
+    /// Sends a request. `deadline` is when the attempt ends: connecting stops
+    /// there too, so that an attempt that runs out while connecting reports a
+    /// connect timeout (never sent), not an attempt timeout (maybe sent).
     pub(crate) async fn send(
         &self,
         request: http::Request<Bytes>,
+        deadline: Option<Instant>,
     ) -> Result<http::Response<ResponseBody>, TransportError> {
         // Without `request-body` the attempt has already refused a non-empty body.
         #[cfg(feature = "request-body")]
         let request = request.map(RequestBody::new);
         #[cfg(not(feature = "request-body"))]
         let request = request.map(|_| RequestBody::new());
-        match self.client.request(request).await {
+        let sent = WithAttemptDeadline {
+            deadline,
+            inner: self.client.request(request),
+        };
+        match sent.await {
             Ok(response) => Ok(response.map(ResponseBody::from_hyper)),
             Err(error) => Err(classify(error)),
         }
     }
 }
 
+thread_local! {
+    /// The deadline of the attempt being polled on this thread, for the
+    /// connector: hyper-util calls it from inside the request's own poll.
+    static ATTEMPT_DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Makes the attempt's deadline visible to the connector while the request
+/// future is polled (and only then: a connect that outlives the request in the
+/// background keeps the deadline it started with).
+struct WithAttemptDeadline<F> {
+    deadline: Option<Instant>,
+    inner: F,
+}
+
+impl<F: Future + Unpin> Future for WithAttemptDeadline<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<F::Output> {
+        let previous = ATTEMPT_DEADLINE.replace(self.deadline);
+        let result = Pin::new(&mut self.inner).poll(context);
+        ATTEMPT_DEADLINE.set(previous);
+        result
+    }
+}
+
+/// A connector bounding the whole connection set-up — TCP, proxy `CONNECT`,
+/// TLS handshake — by the connect timeout, and by the end of the attempt that
+/// asked for the connection, whichever comes first. Either way the failure is
+/// a connect timeout: nothing of the request was written.
+#[derive(Clone)]
+pub(crate) struct SetupTimeout<C> {
+    inner: C,
+    timeout: Option<Duration>,
+}
+
+/// The cause inside a set-up timeout's `io::Error`, with the time allowed.
+#[derive(Debug)]
+pub(crate) struct SetupTimedOut {
+    pub(crate) allowed: Duration,
+}
+
+impl std::fmt::Display for SetupTimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "connection set-up did not finish within {:?}",
+            self.allowed
+        )
+    }
+}
+
+impl std::error::Error for SetupTimedOut {}
+
+impl<C> Service<Uri> for SetupTimeout<C>
+where
+    C: Service<Uri>,
+    C::Error: Into<BoxError>,
+    C::Future: Send + 'static,
+    C::Response: 'static,
+{
+    type Response = C::Response;
+    type Error = BoxError;
+    type Future = BoxFuture<'static, Result<C::Response, BoxError>>;
+
+    fn poll_ready(&mut self, context: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(context).map_err(Into::into)
+    }
+
+    fn call(&mut self, destination: Uri) -> Self::Future {
+        let started = Instant::now();
+        let deadline = match (self.timeout, ATTEMPT_DEADLINE.get()) {
+            (Some(timeout), Some(attempt)) => Some((started + timeout).min(attempt)),
+            (Some(timeout), None) => Some(started + timeout),
+            (None, attempt) => attempt,
+        };
+        let connecting = self.inner.call(destination);
+        Box::pin(async move {
+            let Some(deadline) = deadline else {
+                return connecting.await.map_err(Into::into);
+            };
+            match tokio::time::timeout_at(deadline, connecting).await {
+                Ok(connected) => connected.map_err(Into::into),
+                Err(_) => Err(Box::new(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    SetupTimedOut {
+                        allowed: deadline.saturating_duration_since(started),
+                    },
+                )) as BoxError),
+            }
+        })
+    }
+}
+
 /// Sorts hyper-util's error by how far the request got. `is_connect()` means the
 /// connector failed, so nothing was written; TLS failures happen inside the
 /// connector too, and are told apart by the rustls error in the chain.
+/// hyper-util's `Canceled` kind means the request was handed back unsent (the
+/// connection closed before any byte of it was written); hyper-util shows its
+/// kind only in `Display`, so that is what is read.
 fn classify(error: hyper_util::client::legacy::Error) -> TransportError {
     if !error.is_connect() {
+        if error.to_string() == "client error (Canceled)" {
+            return TransportError::connect(error);
+        }
         return TransportError::other(error);
     }
     #[cfg(feature = "rustls")]

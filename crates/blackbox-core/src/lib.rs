@@ -99,7 +99,7 @@ pub use error::{
 pub use hooks::{HookContext, Hooks};
 pub use options::RequestOptions;
 pub use request::{OperationId, OperationRequest, RawResponse};
-pub use retry::{Jitter, RetryConfig, Sleeper};
+pub use retry::{Jitter, RetryBudget, RetryConfig, Sleeper};
 pub use secret::SecretString;
 pub use server::{Server, ServerUrl};
 pub use token::{BoxFuture, TokenSource};

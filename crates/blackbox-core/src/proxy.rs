@@ -20,6 +20,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 use tower_service::Service;
 
+use crate::secret::Secrets;
 use crate::server::is_loopback_host;
 use crate::token::BoxFuture;
 use crate::{BoxError, Error};
@@ -182,5 +183,129 @@ impl hyper::rt::Write for ProxyStream {
         buffers: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.get_mut().io).poll_write_vectored(context, buffers)
+    }
+}
+
+/// Adds the passwords of the proxies this client may use — the explicit one,
+/// or those of the environment — to the values hidden from everything the SDK
+/// prints: the password, `user:password`, and the `Basic` credentials a proxy
+/// receives (base64 of `user:password`), as written and percent-decoded.
+pub(crate) fn add_credentials(settings: &ProxySettings, secrets: &mut Secrets) {
+    let urls: Vec<String> = match &settings.mode {
+        ProxyMode::Disabled => Vec::new(),
+        ProxyMode::Explicit(url) => vec![url.clone()],
+        ProxyMode::Environment => [
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+        ]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .collect(),
+    };
+    for url in urls {
+        let Some(user_info) = url
+            .split_once("://")
+            .map_or(url.as_str(), |(_, rest)| rest)
+            .split(['/', '?', '#'])
+            .next()
+            .and_then(|authority| authority.rsplit_once('@'))
+            .map(|(user_info, _)| user_info)
+        else {
+            continue;
+        };
+        for form in [user_info.to_owned(), percent_decode(user_info)] {
+            if let Some((_, password)) = form.split_once(':') {
+                secrets.add(password);
+            }
+            secrets.add(&form);
+            secrets.add(&base64(form.as_bytes()));
+        }
+    }
+}
+
+/// `%XX` escapes decoded (invalid ones kept as written).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let escaped = (bytes[index] == b'%')
+            .then(|| bytes.get(index + 1..index + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                decoded.push(byte);
+                index += 3;
+            }
+            None => {
+                decoded.push(bytes[index]);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
+/// Standard base64 with padding, as in `Proxy-Authorization: Basic …`.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut encoded = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let triple = (u32::from(chunk[0]) << 16)
+            | (u32::from(chunk.get(1).copied().unwrap_or(0)) << 8)
+            | u32::from(chunk.get(2).copied().unwrap_or(0));
+        for position in 0..4 {
+            if position <= chunk.len() {
+                let index = (triple >> (18 - 6 * position)) & 0x3f;
+                encoded.push(char::from(ALPHABET[index as usize]));
+            } else {
+                encoded.push('=');
+            }
+        }
+    }
+    encoded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_standard() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"user:pass"), "dXNlcjpwYXNz");
+    }
+
+    #[test]
+    fn proxy_passwords_are_secrets_in_every_form() {
+        let settings = ProxySettings {
+            mode: ProxyMode::Explicit("http://alice:s3cr%40t-pw@proxy.example:3128".into()),
+            no_proxy: None,
+        };
+        let mut secrets = Secrets::default();
+        add_credentials(&settings, &mut secrets);
+        for echo in [
+            "s3cr%40t-pw",
+            "s3cr@t-pw",
+            "alice:s3cr@t-pw",
+            &base64(b"alice:s3cr@t-pw"),
+            &base64(b"alice:s3cr%40t-pw"),
+        ] {
+            assert_eq!(secrets.scrub(echo), "** redacted **", "{echo}");
+        }
+        assert_eq!(
+            secrets.scrub("alice"),
+            "alice",
+            "a user name is not a secret"
+        );
     }
 }

@@ -31,6 +31,7 @@ pub struct OperationRequest {
     pub(crate) path: Cow<'static, str>,
     pub(crate) body: Option<Bytes>,
     pub(crate) expects_json: bool,
+    pub(crate) idempotent: Option<bool>,
 }
 
 impl OperationRequest {
@@ -47,7 +48,18 @@ impl OperationRequest {
             path: path.into(),
             body: None,
             expects_json: true,
+            idempotent: None,
         }
+    }
+
+    /// Whether sending the request twice has the same effect as sending it
+    /// once. It decides whether a failure after which the request may have
+    /// reached the server is retried. Default: the method's (`GET`, `PUT`,
+    /// `DELETE` yes; `POST` no); an operation whose `POST` is idempotent in
+    /// effect (cleaning up, say) says so here.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = Some(idempotent);
+        self
     }
 
     /// Sets a JSON body (compact, as serde_json writes it); the call then sends
@@ -100,6 +112,7 @@ impl fmt::Debug for OperationRequest {
             .field("path", &self.path)
             .field("body_len", &self.body.as_ref().map(Bytes::len))
             .field("expects_json", &self.expects_json)
+            .field("idempotent", &self.idempotent)
             .finish()
     }
 }
@@ -111,6 +124,9 @@ pub struct RawResponse {
     pub(crate) version: http::Version,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
+    /// The attempt's credentials by value, to hide echoes of them in what is
+    /// made of this answer (an `Arc` clone: free on the success path).
+    pub(crate) secrets: std::sync::Arc<crate::secret::Secrets>,
 }
 
 impl RawResponse {

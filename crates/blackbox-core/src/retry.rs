@@ -1,7 +1,7 @@
 //! Retry policy: which outcomes are retried, backoff with jitter, `Retry-After`.
 
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode};
@@ -195,6 +195,155 @@ impl RetryConfig {
     }
 }
 
+/// A client-wide budget for retries: a token bucket shared by every call of a
+/// client, so that retries cannot multiply the load on a server that is
+/// failing (aws-sdk-rust's standard retry mode and Google's client libraries
+/// work the same way).
+///
+/// Every retry withdraws [`retry_cost`](Self::retry_cost) tokens
+/// ([`timeout_retry_cost`](Self::timeout_retry_cost) after a timeout); every
+/// successful call puts [`success_reward`](Self::success_reward) back, up to
+/// [`capacity`](Self::capacity). When a retry cannot be paid for, the call
+/// fails with the answer it has and
+/// [`Error::retry_budget_exhausted`](crate::Error::retry_budget_exhausted) says
+/// why. The bucket starts full.
+///
+/// The default — capacity 500, a retry costs 5, a retry after a timeout 10, a
+/// success gives back 1 — lets a healthy client retry freely (a transient
+/// error among many successes costs nothing lasting), while against a server
+/// that fails everything at most 100 retries go out before the client sends
+/// each call once; as successes come back, so do retries. Set it with
+/// [`BlackboxCoreBuilder::retry_budget`](crate::BlackboxCoreBuilder::retry_budget);
+/// `None` there turns the budget off.
+///
+/// ```
+/// use blackbox_core::RetryBudget;
+///
+/// let budget = RetryBudget::default().with_capacity(50);
+/// assert_eq!(budget.capacity(), 50);
+/// assert_eq!(budget.retry_cost(), 5);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryBudget {
+    capacity: u32,
+    retry_cost: u32,
+    timeout_retry_cost: u32,
+    success_reward: u32,
+}
+
+impl Default for RetryBudget {
+    /// Capacity 500, retry cost 5, retry after a timeout 10, success reward 1.
+    fn default() -> Self {
+        Self {
+            capacity: 500,
+            retry_cost: 5,
+            timeout_retry_cost: 10,
+            success_reward: 1,
+        }
+    }
+}
+
+impl RetryBudget {
+    /// The most tokens the bucket holds (and holds at first).
+    pub fn with_capacity(mut self, capacity: u32) -> Self {
+        self.capacity = capacity;
+        self
+    }
+
+    /// Tokens one retry costs.
+    pub fn with_retry_cost(mut self, cost: u32) -> Self {
+        self.retry_cost = cost;
+        self
+    }
+
+    /// Tokens one retry after a timeout costs (a timeout suggests an
+    /// overloaded server, so it costs more by default).
+    pub fn with_timeout_retry_cost(mut self, cost: u32) -> Self {
+        self.timeout_retry_cost = cost;
+        self
+    }
+
+    /// Tokens a successful call puts back.
+    pub fn with_success_reward(mut self, reward: u32) -> Self {
+        self.success_reward = reward;
+        self
+    }
+
+    /// The most tokens the bucket holds.
+    pub fn capacity(&self) -> u32 {
+        self.capacity
+    }
+
+    /// Tokens one retry costs.
+    pub fn retry_cost(&self) -> u32 {
+        self.retry_cost
+    }
+
+    /// Tokens one retry after a timeout costs.
+    pub fn timeout_retry_cost(&self) -> u32 {
+        self.timeout_retry_cost
+    }
+
+    /// Tokens a successful call puts back.
+    pub fn success_reward(&self) -> u32 {
+        self.success_reward
+    }
+}
+
+/// A [`RetryBudget`] in use: its settings and the tokens left.
+#[derive(Debug)]
+pub(crate) struct RetryTokens {
+    budget: RetryBudget,
+    tokens: AtomicU32,
+}
+
+impl RetryTokens {
+    pub(crate) fn new(budget: RetryBudget) -> Self {
+        Self {
+            budget,
+            tokens: AtomicU32::new(budget.capacity),
+        }
+    }
+
+    /// Pays for one retry after `error`; `false` when the bucket cannot.
+    pub(crate) fn withdraw(&self, error: &Error) -> bool {
+        let cost = if error.is_timeout() {
+            self.budget.timeout_retry_cost
+        } else {
+            self.budget.retry_cost
+        };
+        self.tokens
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |tokens| {
+                tokens.checked_sub(cost)
+            })
+            .is_ok()
+    }
+
+    /// A successful call refills the bucket; a full bucket costs one load.
+    #[inline]
+    pub(crate) fn reward(&self) {
+        if self.tokens.load(Ordering::Relaxed) < self.budget.capacity {
+            self.refill();
+        }
+    }
+
+    #[cold]
+    fn refill(&self) {
+        let capacity = self.budget.capacity;
+        let reward = self.budget.success_reward;
+        let _ = self
+            .tokens
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |tokens| {
+                Some(tokens.saturating_add(reward).min(capacity))
+            });
+    }
+
+    #[cfg(test)]
+    pub(crate) fn tokens(&self) -> u32 {
+        self.tokens.load(Ordering::Relaxed)
+    }
+}
+
 /// Waits between attempts. The default uses Tokio's timer; tests can replace it
 /// (see [`BlackboxCoreBuilder::sleeper`](crate::BlackboxCoreBuilder::sleeper)) to
 /// record the delays instead of waiting them out.
@@ -371,6 +520,27 @@ mod tests {
         assert_eq!(parse_retry_after(&headers("-1"), now), None);
         assert_eq!(parse_retry_after(&headers("soon"), now), None);
         assert_eq!(parse_retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn the_budget_pays_for_retries_and_successes_refill_it() {
+        let tokens = RetryTokens::new(RetryBudget::default().with_capacity(12));
+        let failure = Error::Transport(crate::TransportError::other("reset"));
+        let timeout = Error::Timeout(crate::TimeoutError {
+            kind: TimeoutKind::Attempt,
+            limit: None,
+            budget_exhausted: false,
+        });
+        assert!(tokens.withdraw(&failure), "12 → 7");
+        assert!(tokens.withdraw(&failure), "7 → 2");
+        assert!(!tokens.withdraw(&failure), "2 is not enough for 5");
+        assert_eq!(tokens.tokens(), 2, "a refused withdrawal takes nothing");
+        for _ in 0..20 {
+            tokens.reward();
+        }
+        assert_eq!(tokens.tokens(), 12, "refills stop at the capacity");
+        assert!(tokens.withdraw(&timeout), "a timeout costs 10: 12 → 2");
+        assert!(!tokens.withdraw(&timeout));
     }
 
     #[test]

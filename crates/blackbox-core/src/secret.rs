@@ -66,9 +66,106 @@ impl From<&str> for SecretString {
     }
 }
 
+/// The credentials of one attempt, known by value — the bearer token and the
+/// proxy's password — so that what a server or proxy echoes back (in an error
+/// message, in a header with an innocent name) is hidden wherever the SDK
+/// prints or formats it. Redaction by header name is not enough for echoes.
+#[derive(Clone, Default)]
+pub(crate) struct Secrets {
+    values: Vec<String>,
+}
+
+/// Shorter values are not scrubbed: hiding every `a` in a message would hide
+/// the message, and a credential that short protects nothing anyway.
+const SHORTEST_SCRUBBED: usize = 4;
+
+impl Secrets {
+    /// Adds a value to hide (ignored when too short or already known).
+    pub(crate) fn add(&mut self, value: &str) {
+        if value.len() >= SHORTEST_SCRUBBED && !self.values.iter().any(|known| known == value) {
+            self.values.push(value.to_owned());
+            // Longest first, so that a value containing another is hidden whole.
+            self.values
+                .sort_by_key(|value| std::cmp::Reverse(value.len()));
+        }
+    }
+
+    /// These secrets and one more (a token that only this attempt uses).
+    pub(crate) fn with(&self, value: &str) -> Self {
+        let mut secrets = self.clone();
+        secrets.add(value);
+        secrets
+    }
+
+    /// Whether any secret occurs in `bytes`.
+    pub(crate) fn appear_in(&self, bytes: &[u8]) -> bool {
+        self.values.iter().any(|secret| {
+            bytes
+                .windows(secret.len())
+                .any(|window| window == secret.as_bytes())
+        })
+    }
+
+    /// `text` with every secret replaced by `** redacted **`.
+    pub(crate) fn scrub<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        let mut text = std::borrow::Cow::Borrowed(text);
+        for secret in &self.values {
+            if text.contains(secret.as_str()) {
+                text = std::borrow::Cow::Owned(text.replace(secret.as_str(), "** redacted **"));
+            }
+        }
+        text
+    }
+
+    /// Marks every header whose value contains a secret as sensitive, so that
+    /// every `Debug` of the map redacts it.
+    pub(crate) fn mark_headers(&self, headers: &mut http::HeaderMap) {
+        if self.values.is_empty() {
+            return;
+        }
+        for value in headers.values_mut() {
+            if self.appear_in(value.as_bytes()) {
+                value.set_sensitive(true);
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secrets({} redacted)", self.values.len())
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::SecretString;
+    use super::{SecretString, Secrets};
+
+    #[test]
+    fn secrets_are_scrubbed_by_value() {
+        let mut secrets = Secrets::default();
+        secrets.add("sentinel-token");
+        secrets.add("abc");
+        secrets.add("sentinel-token-longer");
+        assert_eq!(
+            secrets.scrub("invalid token sentinel-token-longer, and sentinel-token; abc"),
+            "invalid token ** redacted **, and ** redacted **; abc"
+        );
+        assert!(secrets.appear_in(b"x sentinel-token y"));
+        assert!(!secrets.appear_in(b"abc"), "too short to scrub");
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            "x-echo",
+            http::HeaderValue::from_static("Bearer sentinel-token"),
+        );
+        headers.insert("x-other", http::HeaderValue::from_static("fine"));
+        secrets.mark_headers(&mut headers);
+        assert!(headers["x-echo"].is_sensitive());
+        assert!(!headers["x-other"].is_sensitive());
+        assert_eq!(format!("{secrets:?}"), "Secrets(2 redacted)");
+        let attempt = secrets.with("per-attempt-token");
+        assert_eq!(attempt.scrub("per-attempt-token"), "** redacted **");
+    }
 
     #[test]
     fn debug_is_redacted_exactly() {

@@ -75,6 +75,11 @@ impl fmt::Debug for Auth {
 
 /// `Bearer <token>` as a sensitive header value; a token that cannot be a header
 /// value is an invalid request (its content is not echoed).
+/// The token inside a `Bearer …` header value.
+pub(crate) fn bearer_token(value: &HeaderValue) -> Option<&str> {
+    value.to_str().ok()?.strip_prefix("Bearer ")
+}
+
 pub(crate) fn bearer_header(token: &SecretString) -> Result<HeaderValue, Error> {
     let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
         Error::invalid_request("the bearer token contains characters not allowed in a header")

@@ -171,6 +171,7 @@ pub enum TransportErrorKind {
 /// A failure of the transport, with how far the request got.
 pub struct TransportError {
     kind: TransportErrorKind,
+    budget_exhausted: bool,
     source: BoxError,
 }
 
@@ -198,8 +199,24 @@ impl TransportError {
     fn new(kind: TransportErrorKind, source: impl Into<BoxError>) -> Self {
         Self {
             kind,
+            budget_exhausted: false,
             source: source.into(),
         }
+    }
+
+    pub(crate) fn budget_exhausted(&self) -> bool {
+        self.budget_exhausted
+    }
+
+    pub(crate) fn set_budget_exhausted(&mut self) {
+        self.budget_exhausted = true;
+    }
+
+    pub(crate) fn write_budget_note(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.budget_exhausted {
+            f.write_str(crate::error::BUDGET_NOTE)?;
+        }
+        Ok(())
     }
 
     /// How far the request got.
@@ -212,6 +229,7 @@ impl fmt::Debug for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TransportError")
             .field("kind", &self.kind)
+            .field("budget_exhausted", &self.budget_exhausted)
             .field("source", &self.source)
             .finish()
     }

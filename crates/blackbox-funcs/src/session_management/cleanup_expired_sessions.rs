@@ -10,6 +10,9 @@ use crate::{BlackboxCore, Error, RequestOptions};
 ///
 /// `POST /api/v0/sessions/cleanup`; any 2xx answer is success unless its body is the envelope saying `"success": false`.
 ///
+/// Cleaning up is idempotent in effect, so the client retries it like a `GET`
+/// (on retryable statuses, timeouts and dropped connections).
+///
 /// # Errors
 ///
 /// [`Error::Api`] for a failed answer (401 without a valid token, or a 2xx
@@ -39,6 +42,8 @@ pub async fn cleanup_expired_sessions(
         Method::POST,
         "/api/v0/sessions/cleanup",
     )
-    .expects_json(false);
+    .expects_json(false)
+    // Cleaning up twice leaves what cleaning up once does.
+    .idempotent(true);
     core.execute(request, options).await?.into_unit_response()
 }

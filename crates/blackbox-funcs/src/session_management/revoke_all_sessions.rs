@@ -10,8 +10,9 @@ use crate::{BlackboxCore, Error, RequestOptions};
 ///
 /// `POST /api/v0/sessions/revoke-all` with the JSON body `{"keep_current":bool}`; any 2xx answer is success unless its body is the envelope saying `"success": false`.
 ///
-/// This operation is not idempotent for the session list: the client retries it
-/// only when the request provably never reached the server.
+/// With `keep_current` it is idempotent in effect and the client retries it
+/// like a `GET`; without, the caller's own token is revoked by the first
+/// success, so it is retried only when it provably never reached the server.
 ///
 /// # Errors
 ///
@@ -47,6 +48,10 @@ pub async fn revoke_all_sessions(
         "/api/v0/sessions/revoke-all",
     )
     .json_body(&body)?
-    .expects_json(false);
+    .expects_json(false)
+    // Revoking all but the current session twice leaves what doing it once
+    // does; revoking the caller's own session too does not (the second try
+    // would be refused with 401 although the first one worked).
+    .idempotent(body.keep_current);
     core.execute(request, options).await?.into_unit_response()
 }
