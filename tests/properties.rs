@@ -772,13 +772,15 @@ fn check_api_error(
         String::from_utf8_lossy(body)
     );
 
-    // Display: one bounded line, no control characters, led by the status.
+    // Display: one bounded line, no control characters, led by the status
+    // (a 407 is the proxy's refusal, a 2xx an envelope saying it failed).
     let shown = error.to_string();
-    prop_assert!(
-        shown.starts_with(&format!("API error {}", status.as_u16())),
-        "{}",
-        shown
-    );
+    let lead = match status.as_u16() {
+        407 => "the proxy refused the request: 407".to_owned(),
+        code if status.is_success() => format!("the API reported a failure with status {code}"),
+        code => format!("API error {code}"),
+    };
+    prop_assert!(shown.starts_with(&lead), "{}", shown);
     prop_assert!(!shown.chars().any(char::is_control), "{:?}", shown);
     prop_assert!(
         shown.chars().count() < 300,

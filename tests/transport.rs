@@ -462,7 +462,7 @@ async fn unusable_configuration_is_a_typed_error_not_a_panic() {
     }
     // Servers are named (no index to get out of range): an unknown name is a
     // typed error, and every named server builds.
-    let error = "sandbox".parse::<Server>().unwrap_err();
+    let error = Error::from("sandbox".parse::<Server>().unwrap_err());
     assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
     assert!(error.to_string().contains("unknown server"), "{error}");
     for server in Server::ALL {

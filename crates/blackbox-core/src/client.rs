@@ -119,17 +119,26 @@ impl Inner {
         cfg!(feature = "debug-log") && self.debug
     }
 
-    /// Refuses servers this client cannot or must not talk to.
+    /// Refuses servers this client cannot or must not talk to. The bearer
+    /// token goes in clear text only where the bytes stay on this machine: a
+    /// plain-HTTP target must be loopback, and so must the proxy it is sent
+    /// through (an HTTPS target is tunnelled with TLS end to end).
     pub(crate) fn check_server(&self, server: &ServerUrl) -> Result<(), Error> {
-        if !server.is_https()
-            && !server.is_loopback()
-            && self.auth.has_credentials()
-            && !self.allow_insecure_http
-        {
-            return Err(Error::invalid_request(
-                "refusing to send the bearer token over plain HTTP to a non-loopback host; \
-                 use https or opt in with allow_insecure_http(true)",
-            ));
+        if !server.is_https() && self.auth.has_credentials() && !self.allow_insecure_http {
+            if !server.is_loopback() {
+                return Err(Error::invalid_request(
+                    "refusing to send the bearer token over plain HTTP to a non-loopback host; \
+                     use https or opt in with allow_insecure_http(true)",
+                ));
+            }
+            if let Transport::Hyper(client) = &self.transport
+                && client.sends_plain_http_off_host(&server.join("/")?)
+            {
+                return Err(Error::invalid_request(
+                    "refusing to send the bearer token over plain HTTP through a proxy on a \
+                     non-loopback host; use https or opt in with allow_insecure_http(true)",
+                ));
+            }
         }
         #[cfg(not(feature = "rustls"))]
         if server.is_https() && matches!(self.transport, Transport::Hyper(_)) {
@@ -174,10 +183,31 @@ impl BlackboxCore {
     /// server, adds `Authorization`, `Accept`, `Content-Type`, `User-Agent` and the
     /// extra headers, and runs the attempt loop (hooks, timeouts, retries with
     /// backoff and `Retry-After`).
-    pub async fn execute(
+    // Not an `async fn`: without `tracing` it returns `run`'s future as is.
+    #[allow(clippy::manual_async_fn)]
+    pub fn execute(
+        &self,
+        request: OperationRequest,
+        options: Option<RequestOptions>,
+    ) -> impl Future<Output = Result<RawResponse, Error>> + Send + '_ {
+        // Without tracing this is `run`'s own future: no extra layer per call.
+        #[cfg(not(feature = "tracing"))]
+        return self.run(request, options);
+        #[cfg(feature = "tracing")]
+        async move {
+            let trace = crate::trace::CallTrace::start();
+            let result = self.run(request, options, &trace).await;
+            trace.finish(&result);
+            result
+        }
+    }
+
+    /// What `execute` does; its outcome is traced in one place.
+    async fn run(
         &self,
         mut request: OperationRequest,
         options: Option<RequestOptions>,
+        #[cfg(feature = "tracing")] trace: &crate::trace::CallTrace,
     ) -> Result<RawResponse, Error> {
         let options = options.as_ref();
         let inner = &*self.inner;
@@ -197,6 +227,8 @@ impl BlackboxCore {
         }
         // The path moves into the URI; the request keeps the rest.
         let uri = server.join(std::mem::take(&mut request.path))?;
+        #[cfg(feature = "tracing")]
+        trace.target(&uri);
         let CallSettings {
             retry,
             attempt_timeout,
@@ -239,6 +271,8 @@ impl BlackboxCore {
                     .map(|(deadline, timeout)| (deadline, TimeoutKind::Operation, timeout)),
             );
             let result = self.attempt(&context, headers, &body, deadline).await;
+            #[cfg(feature = "tracing")]
+            trace.attempt(attempt, &result);
             let error = match result {
                 Ok(response) => {
                     if let Some(tokens) = &inner.retry_tokens {
@@ -275,11 +309,15 @@ impl BlackboxCore {
             if let Some(tokens) = &inner.retry_tokens
                 && !tokens.withdraw(&error)
             {
+                #[cfg(feature = "tracing")]
+                trace.budget_exhausted(attempt);
                 return Err(error.with_retry_budget_exhausted());
             }
             if inner.logs() {
                 log_retry(&context, &error, delay);
             }
+            #[cfg(feature = "tracing")]
+            trace.backoff(attempt, &error, delay);
             self.sleep(delay).await;
             attempt += 1;
         }

@@ -59,8 +59,16 @@ pub enum Error {
     /// **Never reached the server.**
     Hook(HookError),
     /// No usable connection: DNS, TCP connect refused or unreachable, a proxy
-    /// that could not be reached, or a connection that closed before any byte
-    /// of the request was written. **Never reached the server.**
+    /// that could not be reached or that refused the `CONNECT` tunnel, an
+    /// HTTP/2 stream the server refused (`REFUSED_STREAM`), or a connection
+    /// that closed before any byte of the request was written. **Never
+    /// reached the server.**
+    ///
+    /// A proxy's refusal says which status it gave
+    /// ([`proxy_status`](Self::proxy_status)) and is not retried — a wrong
+    /// password would only be sent again — unless that status says the
+    /// trouble is passing (502, 503, 504: the server unreachable from the
+    /// proxy).
     Connect(TransportError),
     /// The TLS handshake failed (untrusted certificate, wrong host name, expired
     /// certificate, protocol mismatch). Nothing of the request is sent before the
@@ -82,6 +90,10 @@ pub enum Error {
     /// The server answered with a non-success status, or with a success status
     /// and the API's envelope saying `"success": false`. The request **reached
     /// the server**.
+    ///
+    /// One status is the proxy's by definition: a 407 (Proxy Authentication
+    /// Required) answer to a plain-HTTP request sent through a proxy; it is
+    /// never retried, and [`proxy_status`](Self::proxy_status) gives it.
     Api(ApiError),
     /// The server answered with a success status, but the body does not match the
     /// expected schema. The request **reached the server**.
@@ -106,6 +118,31 @@ impl Error {
             Self::Api(api) => Some(api.status()),
             Self::ResponseValidation(validation) => Some(validation.status()),
             Self::BodyTooLarge(too_large) => Some(too_large.status),
+            _ => None,
+        }
+    }
+
+    /// The status with which a proxy refused the request: its answer to the
+    /// `CONNECT` of an HTTPS target (407 without or with wrong credentials, 403
+    /// for a port it does not allow, …; the request never went past the
+    /// proxy), or a 407 answer to a plain-HTTP request (which goes to the
+    /// proxy in absolute form).
+    ///
+    /// ```
+    /// # fn check(error: blackbox_core::Error) {
+    /// use blackbox_core::http::StatusCode;
+    ///
+    /// if error.proxy_status() == Some(StatusCode::PROXY_AUTHENTICATION_REQUIRED) {
+    ///     eprintln!("check the proxy's user name and password");
+    /// }
+    /// # }
+    /// ```
+    pub fn proxy_status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Connect(transport) => transport.proxy_refusal(),
+            Self::Api(api) if api.status() == StatusCode::PROXY_AUTHENTICATION_REQUIRED => {
+                Some(api.status())
+            }
             _ => None,
         }
     }
@@ -185,7 +222,13 @@ impl fmt::Display for Error {
             Self::Credentials(_) => f.write_str("the token source failed to provide a token"),
             Self::Hook(_) => f.write_str("a before-request hook refused the request"),
             Self::Connect(transport) => {
-                f.write_str("could not connect to the server")?;
+                match transport.proxy_refusal() {
+                    Some(status) => write!(f, "the proxy refused the connection: {status}")?,
+                    None if transport.refused_stream() => {
+                        f.write_str("the server refused the HTTP/2 stream before processing it")?
+                    }
+                    None => f.write_str("could not connect to the server")?,
+                }
                 transport.write_budget_note(f)
             }
             Self::Tls(_) => f.write_str("TLS handshake with the server failed"),
@@ -550,6 +593,8 @@ impl fmt::Display for ApiError {
         let status = self.inner.status;
         if status.is_success() {
             f.write_str("the API reported a failure with status ")?;
+        } else if status == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+            f.write_str("the proxy refused the request: ")?;
         } else {
             f.write_str("API error ")?;
         }
@@ -941,6 +986,34 @@ mod tests {
         let shown = format!("{error} {error:?}");
         assert!(!shown.contains("secret-sentinel"), "{shown}");
         assert!(shown.contains("does not match the schema"), "{shown}");
+    }
+
+    #[test]
+    fn a_407_answer_is_the_proxy_s() {
+        let error = Error::Api(ApiError::new(
+            StatusCode::PROXY_AUTHENTICATION_REQUIRED,
+            HeaderMap::new(),
+            Bytes::from_static(b"<html>auth</html>"),
+        ));
+        assert_eq!(
+            error.to_string(),
+            "the proxy refused the request: 407 Proxy Authentication Required"
+        );
+        assert_eq!(
+            error.proxy_status(),
+            Some(StatusCode::PROXY_AUTHENTICATION_REQUIRED)
+        );
+        assert!(!error.is_retryable());
+        let other = Error::Api(ApiError::new(
+            StatusCode::FORBIDDEN,
+            HeaderMap::new(),
+            Bytes::new(),
+        ));
+        assert_eq!(other.proxy_status(), None, "a 403 may be the server's");
+        assert_eq!(
+            Error::Connect(TransportError::connect("refused")).proxy_status(),
+            None
+        );
     }
 
     #[test]

@@ -30,6 +30,13 @@ type StackConnector = hyper_rustls::HttpsConnector<BaseConnector>;
 #[cfg(not(feature = "rustls"))]
 type StackConnector = BaseConnector;
 
+/// The proxy routes the client keeps beside its connector (nothing without
+/// the `proxy` feature).
+#[cfg(feature = "proxy")]
+type ProxyRoutesHandle = Option<std::sync::Arc<crate::proxy::ProxyRoutes>>;
+#[cfg(not(feature = "proxy"))]
+type ProxyRoutesHandle = ();
+
 /// The whole connector stack under one set-up deadline.
 type Connector = SetupTimeout<StackConnector>;
 
@@ -39,6 +46,15 @@ type Connector = SetupTimeout<StackConnector>;
 type RequestBody = http_body_util::Full<Bytes>;
 #[cfg(not(feature = "request-body"))]
 type RequestBody = http_body_util::Empty<Bytes>;
+
+/// How long an idle pooled connection is kept by default: 4 s, below the
+/// keep-alive timeout of the common servers (Apache httpd and Node.js 5 s,
+/// AWS ALB 60 s, nginx 75 s), so that the client, not the server, closes an
+/// idle connection — a server that closes one just as the client reuses it
+/// makes a POST on it fail as "may have reached the server". undici (Node's
+/// HTTP client) chose 4 s for the same reason. `BlackboxCoreBuilder::pool_idle_timeout`
+/// says more.
+pub(crate) const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
 
 /// Settings of the default transport, collected by the builder.
 #[derive(Clone, Debug)]
@@ -58,7 +74,7 @@ impl Default for HyperSettings {
     fn default() -> Self {
         Self {
             connect_timeout: Some(Duration::from_secs(10)),
-            pool_idle_timeout: Some(Duration::from_secs(90)),
+            pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
             pool_max_idle_per_host: usize::MAX,
             #[cfg(all(feature = "http2", feature = "rustls"))]
             http1_only: false,
@@ -76,6 +92,10 @@ pub(crate) struct HyperClient {
     client: Client<Connector, RequestBody>,
     /// Kept to say how long a connect timeout was.
     connect_timeout: Option<Duration>,
+    /// The proxy decisions the connector makes too, for the headers a
+    /// proxied request carries and for the cleartext guard.
+    #[cfg(feature = "proxy")]
+    proxy: ProxyRoutesHandle,
 }
 
 impl std::fmt::Debug for HyperClient {
@@ -94,9 +114,11 @@ impl HyperClient {
         http.enforce_http(false);
 
         #[cfg(feature = "proxy")]
-        let base = crate::proxy::ProxyConnector::new(http, &settings.proxy)?;
+        let proxy = crate::proxy::ProxyRoutes::new(&settings.proxy)?.map(std::sync::Arc::new);
+        #[cfg(feature = "proxy")]
+        let base = crate::proxy::ProxyConnector::new(http, proxy.clone());
         #[cfg(not(feature = "proxy"))]
-        let base = http;
+        let (base, proxy) = (http, ());
 
         #[cfg(feature = "rustls")]
         let connector = {
@@ -111,16 +133,21 @@ impl HyperClient {
                 return Ok(Self::from_connector(
                     settings,
                     builder.enable_http2().wrap_connector(base),
+                    proxy,
                 ));
             }
             builder.wrap_connector(base)
         };
         #[cfg(not(feature = "rustls"))]
         let connector = base;
-        Ok(Self::from_connector(settings, connector))
+        Ok(Self::from_connector(settings, connector, proxy))
     }
 
-    fn from_connector(settings: &HyperSettings, connector: StackConnector) -> Self {
+    fn from_connector(
+        settings: &HyperSettings,
+        connector: StackConnector,
+        #[cfg_attr(not(feature = "proxy"), allow(unused_variables))] proxy: ProxyRoutesHandle,
+    ) -> Self {
         let connector = SetupTimeout {
             inner: connector,
             timeout: settings.connect_timeout,
@@ -135,7 +162,21 @@ impl HyperClient {
         Self {
             client: builder.build(connector),
             connect_timeout: settings.connect_timeout,
+            #[cfg(feature = "proxy")]
+            proxy,
         }
+    }
+
+    /// Whether a plain-HTTP request to `uri` goes to a proxy on another host
+    /// than loopback: its bytes then cross the network in clear text even
+    /// when the target itself is loopback.
+    pub(crate) fn sends_plain_http_off_host(&self, uri: &Uri) -> bool {
+        #[cfg(feature = "proxy")]
+        if let Some(proxy) = &self.proxy {
+            return proxy.sends_plain_http_off_host(uri);
+        }
+        let _ = uri;
+        false
     }
 
     /// The connect timeout this client was built with.
@@ -148,16 +189,30 @@ impl HyperClient {
     /// connect timeout (never sent), not an attempt timeout (maybe sent).
     pub(crate) async fn send(
         &self,
-        request: http::Request<Bytes>,
+        #[cfg_attr(not(feature = "proxy"), allow(unused_mut))] mut request: http::Request<Bytes>,
         deadline: Option<Instant>,
     ) -> Result<http::Response<ResponseBody>, TransportError> {
+        // A plain-HTTP request through a proxy goes in absolute form and must
+        // carry the proxy's credentials itself (an HTTPS one is tunnelled,
+        // and the `CONNECT` carries them). Added here, below the hooks and the
+        // debug log, so that neither sees them; a `Proxy-Authorization` the
+        // caller set is kept.
+        #[cfg(feature = "proxy")]
+        if let Some(proxy) = &self.proxy
+            && let Some(value) = proxy.absolute_form_authorization(request.uri())
+        {
+            request
+                .headers_mut()
+                .entry(http::header::PROXY_AUTHORIZATION)
+                .or_insert(value);
+        }
         // Without `request-body` the attempt has already refused a non-empty body.
         #[cfg(feature = "request-body")]
         let request = request.map(RequestBody::new);
         #[cfg(not(feature = "request-body"))]
         let request = request.map(|_| RequestBody::new());
         let sent = WithAttemptDeadline {
-            deadline,
+            deadline: Some(deadline),
             inner: self.client.request(request),
         };
         match sent.await {
@@ -173,11 +228,13 @@ thread_local! {
     static ATTEMPT_DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
 }
 
-/// Makes the attempt's deadline visible to the connector while the request
-/// future is polled (and only then: a connect that outlives the request in the
-/// background keeps the deadline it started with).
+/// Makes the attempt's deadline visible to the connector during the request
+/// future's first poll — where hyper-util starts the checkout and the connect
+/// together — and only then (a connect that outlives the request in the
+/// background keeps the deadline it started with; later polls pay nothing).
 struct WithAttemptDeadline<F> {
-    deadline: Option<Instant>,
+    /// `Some` until the first poll.
+    deadline: Option<Option<Instant>>,
     inner: F,
 }
 
@@ -185,7 +242,10 @@ impl<F: Future + Unpin> Future for WithAttemptDeadline<F> {
     type Output = F::Output;
 
     fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<F::Output> {
-        let previous = ATTEMPT_DEADLINE.replace(self.deadline);
+        let Some(deadline) = self.deadline.take() else {
+            return Pin::new(&mut self.inner).poll(context);
+        };
+        let previous = ATTEMPT_DEADLINE.replace(deadline);
         let result = Pin::new(&mut self.inner).poll(context);
         ATTEMPT_DEADLINE.set(previous);
         result
@@ -266,9 +326,16 @@ where
 /// hyper-util's `Canceled` kind means the request was handed back unsent (the
 /// connection closed before any byte of it was written); hyper-util shows its
 /// kind only in `Display`, so that is what is read.
+///
+/// An HTTP/2 stream the server reset with `REFUSED_STREAM` was not processed
+/// (RFC 9113 §8.7), so it counts as never sent too.
 fn classify(error: hyper_util::client::legacy::Error) -> TransportError {
     if !error.is_connect() {
         if error.to_string() == "client error (Canceled)" {
+            return TransportError::connect(error);
+        }
+        #[cfg(feature = "http2")]
+        if find_cause::<h2::Error>(&error).is_some_and(crate::transport::is_refused_stream) {
             return TransportError::connect(error);
         }
         return TransportError::other(error);

@@ -55,6 +55,7 @@
 //! | `http2` | no | HTTP/2, negotiated by ALPN over TLS |
 //! | `proxy` | no | HTTP(S) proxies from the environment or the builder |
 //! | `debug-log` | yes | the debug log on standard error: [`BlackboxCoreBuilder::debug`] or `BLACKBOX_DEBUG=1` (without the feature, the variable is ignored and the binary is smaller) |
+//! | `tracing` | no | spans and events through `tracing`, named after OpenTelemetry's HTTP client conventions, all at `DEBUG` (see the crate's README section "Tracing"); nothing of `tracing` is compiled in without it |
 //! | `request-body` | no | requests with a body ([`OperationRequest::json_body`]); the operations that send one turn it on |
 //!
 //! Without TLS features the client speaks plain HTTP only (for a sidecar on
@@ -75,6 +76,9 @@ mod headers;
 mod hooks;
 mod http_date;
 mod hyper_client;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod mock;
 mod options;
 #[cfg(feature = "proxy")]
 mod proxy;
@@ -85,6 +89,8 @@ mod server;
 #[cfg(feature = "rustls")]
 mod tls;
 mod token;
+#[cfg(feature = "tracing")]
+mod trace;
 mod transport;
 
 pub use builder::{
@@ -104,6 +110,11 @@ pub use secret::SecretString;
 pub use server::{Server, ServerUrl};
 pub use token::{BoxFuture, TokenSource};
 pub use transport::{HttpClient, ResponseBody, TransportError, TransportErrorKind};
+
+/// For `operation_span!` in the operation functions.
+#[cfg(feature = "tracing")]
+#[doc(hidden)]
+pub use tracing as __tracing;
 
 /// Re-exported so users can name request/response types without adding `http`.
 pub use http;

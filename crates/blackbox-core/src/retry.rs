@@ -371,7 +371,14 @@ pub(crate) enum RetryClass {
 /// operation's deadline has passed, not because of its class.
 pub(crate) fn retry_class(error: &Error) -> RetryClass {
     match error {
-        Error::Connect(_) => RetryClass::NeverSent,
+        // A proxy that refused the tunnel (407, 403) says the same again:
+        // repeating a wrong password can lock the account. Only its word
+        // that the trouble is passing (502, 503, 504: the server unreachable
+        // from there) is retried; the request never went past the proxy.
+        Error::Connect(transport) => match transport.proxy_refusal() {
+            Some(status) if !is_retryable_status(status) => RetryClass::Never,
+            _ => RetryClass::NeverSent,
+        },
         Error::Timeout(timeout) if timeout.kind() == TimeoutKind::Connect => RetryClass::NeverSent,
         Error::Timeout(_) | Error::Transport(_) => RetryClass::MaybeSent,
         Error::Api(api) if is_retryable_status(api.status()) => RetryClass::MaybeSent,

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use http::Uri;
 use http::uri::{Authority, PathAndQuery, Scheme};
 
-use crate::Error;
+use crate::{Error, InvalidRequestError};
 
 /// A named server from the API's OpenAPI document; any other base URL is
 /// chosen with [`BlackboxCoreBuilder::server_url`](crate::BlackboxCoreBuilder::server_url).
@@ -24,6 +24,10 @@ use crate::Error;
 /// assert_eq!(server, Server::Staging);
 /// assert_eq!(server.url(), "https://staging.api.blckbox.dev");
 /// assert_eq!(Server::Local.to_string(), "local");
+/// assert_eq!(
+///     "prod".parse::<Server>().unwrap_err().to_string(),
+///     r#"unknown server "prod": expected production, staging or local"#
+/// );
 /// # Ok::<(), blackbox_core::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -68,16 +72,16 @@ impl fmt::Display for Server {
 }
 
 impl std::str::FromStr for Server {
-    type Err = Error;
+    type Err = InvalidRequestError;
 
-    /// A server by name, ignoring ASCII case; an unknown name is an
-    /// [`Error::InvalidRequest`] that lists the known ones.
-    fn from_str(name: &str) -> Result<Self, Error> {
+    /// A server by name, ignoring ASCII case; an unknown name is an error that
+    /// lists the known ones (it converts into [`Error::InvalidRequest`] with `?`).
+    fn from_str(name: &str) -> Result<Self, InvalidRequestError> {
         Self::ALL
             .into_iter()
             .find(|server| server.name().eq_ignore_ascii_case(name.trim()))
             .ok_or_else(|| {
-                Error::invalid_request(format!(
+                InvalidRequestError::new(format!(
                     "unknown server {name:?}: expected production, staging or local"
                 ))
             })

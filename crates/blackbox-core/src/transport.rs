@@ -223,6 +223,27 @@ impl TransportError {
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
     }
+
+    /// Whether the server refused the request's HTTP/2 stream
+    /// (`REFUSED_STREAM`): not processed, so never sent in effect.
+    pub(crate) fn refused_stream(&self) -> bool {
+        #[cfg(feature = "http2")]
+        if self.kind == TransportErrorKind::Connect {
+            return find_cause::<h2::Error>(self.source.as_ref()).is_some_and(is_refused_stream);
+        }
+        false
+    }
+
+    /// The status with which a proxy refused the `CONNECT` tunnel, when that
+    /// is why no connection was made.
+    pub(crate) fn proxy_refusal(&self) -> Option<http::StatusCode> {
+        #[cfg(feature = "proxy")]
+        if self.kind == TransportErrorKind::Connect {
+            return find_cause::<crate::proxy::ProxyRefused>(self.source.as_ref())
+                .map(|refused| refused.status);
+        }
+        None
+    }
 }
 
 impl fmt::Debug for TransportError {
@@ -251,6 +272,15 @@ impl StdError for TransportError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         Some(self.source.as_ref())
     }
+}
+
+/// Whether an HTTP/2 error is the server's `RST_STREAM(REFUSED_STREAM)`:
+/// "the stream was closed before any processing" (RFC 9113 §8.7), so the
+/// request can be sent again whatever its method. Only the server's own reset
+/// counts; one that h2 generated locally says nothing about the server.
+#[cfg(feature = "http2")]
+pub(crate) fn is_refused_stream(error: &h2::Error) -> bool {
+    error.is_reset() && error.is_remote() && error.reason() == Some(h2::Reason::REFUSED_STREAM)
 }
 
 /// Finds an error of type `T` in a cause chain, looking inside `io::Error`s too

@@ -99,6 +99,9 @@
 
 pub mod models;
 pub mod session_management;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
 
 /// This crate's README (its page on the registry), compiled as doctests.
 #[cfg(all(doctest, feature = "get-session"))]

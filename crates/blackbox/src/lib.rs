@@ -167,6 +167,12 @@ pub use blackbox_funcs::blackbox_core as core;
 #[doc(no_inline)]
 pub use blackbox_funcs::{Error, RequestOptions, RetryConfig, Server, models, session_management};
 
+/// The test kit: a mock transport, a sleeper that records the retry delays,
+/// and fixtures of the models (the `test-util` feature, for `[dev-dependencies]`).
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub use blackbox_funcs::test_util;
+
 /// The `uuid` crate, for [`Uuid`](uuid::Uuid) session ids.
 #[cfg(any(
     feature = "list-sessions",

@@ -45,5 +45,13 @@ pub async fn cleanup_expired_sessions(
     .expects_json(false)
     // Cleaning up twice leaves what cleaning up once does.
     .idempotent(true);
-    core.execute(request, options).await?.into_unit_response()
+    send!(
+        core,
+        request,
+        options,
+        "cleanup_expired_sessions",
+        "POST",
+        "/api/v0/sessions/cleanup"
+    )?
+    .into_unit_response()
 }

@@ -52,5 +52,13 @@ pub async fn extend_session(
     body.check()?;
     let path = super::session_path(session_id, "/extend");
     let request = OperationRequest::new("extend_session", Method::POST, path).json_body(&body)?;
-    core.execute(request, options).await?.into_api_response()
+    send!(
+        core,
+        request,
+        options,
+        "extend_session",
+        "POST",
+        "/api/v0/sessions/{session_id}/extend"
+    )?
+    .into_api_response()
 }

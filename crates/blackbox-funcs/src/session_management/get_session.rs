@@ -42,5 +42,13 @@ pub async fn get_session(
 ) -> Result<ApiResponseSessionInfo, Error> {
     let path = super::session_path(session_id, "");
     let request = OperationRequest::new("get_session", Method::GET, path);
-    core.execute(request, options).await?.into_api_response()
+    send!(
+        core,
+        request,
+        options,
+        "get_session",
+        "GET",
+        "/api/v0/sessions/{session_id}"
+    )?
+    .into_api_response()
 }

@@ -37,5 +37,13 @@ pub async fn get_session_stats(
     options: Option<RequestOptions>,
 ) -> Result<ApiResponseSessionStats, Error> {
     let request = OperationRequest::new("get_session_stats", Method::GET, "/api/v0/sessions/stats");
-    core.execute(request, options).await?.into_api_response()
+    send!(
+        core,
+        request,
+        options,
+        "get_session_stats",
+        "GET",
+        "/api/v0/sessions/stats"
+    )?
+    .into_api_response()
 }

@@ -39,5 +39,13 @@ pub async fn list_sessions(
     options: Option<RequestOptions>,
 ) -> Result<ApiResponseSessionListResponse, Error> {
     let request = OperationRequest::new("list_sessions", Method::GET, "/api/v0/sessions");
-    core.execute(request, options).await?.into_api_response()
+    send!(
+        core,
+        request,
+        options,
+        "list_sessions",
+        "GET",
+        "/api/v0/sessions"
+    )?
+    .into_api_response()
 }

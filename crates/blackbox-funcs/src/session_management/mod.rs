@@ -8,6 +8,23 @@
 //! Each one only builds the method, path and body and names itself; sending,
 //! retries, timeouts and errors are the core's business.
 
+/// Sends an operation's request through the core — inside a span named after
+/// the operation when the `tracing` feature is on (the core records the
+/// OpenTelemetry attributes on it).
+macro_rules! send {
+    ($core:expr, $request:expr, $options:expr, $operation:literal, $method:literal, $template:literal) => {{
+        #[cfg(feature = "tracing")]
+        let sent = blackbox_core::__tracing::Instrument::instrument(
+            $core.execute($request, $options),
+            blackbox_core::operation_span!($operation, $method, $template),
+        )
+        .await;
+        #[cfg(not(feature = "tracing"))]
+        let sent = $core.execute($request, $options).await;
+        sent
+    }};
+}
+
 #[cfg(feature = "cleanup-expired-sessions")]
 pub(crate) mod cleanup_expired_sessions;
 #[cfg(feature = "extend-session")]

@@ -53,5 +53,13 @@ pub async fn revoke_all_sessions(
     // does; revoking the caller's own session too does not (the second try
     // would be refused with 401 although the first one worked).
     .idempotent(body.keep_current);
-    core.execute(request, options).await?.into_unit_response()
+    send!(
+        core,
+        request,
+        options,
+        "revoke_all_sessions",
+        "POST",
+        "/api/v0/sessions/revoke-all"
+    )?
+    .into_unit_response()
 }

@@ -41,5 +41,13 @@ pub async fn revoke_session(
 ) -> Result<ApiResponse<()>, Error> {
     let path = super::session_path(session_id, "");
     let request = OperationRequest::new("revoke_session", Method::DELETE, path).expects_json(false);
-    core.execute(request, options).await?.into_unit_response()
+    send!(
+        core,
+        request,
+        options,
+        "revoke_session",
+        "DELETE",
+        "/api/v0/sessions/{session_id}"
+    )?
+    .into_unit_response()
 }
