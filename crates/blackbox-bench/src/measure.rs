@@ -171,6 +171,15 @@ fn parse_result(line: &str) -> Result<RunResult, BoxError> {
 
 /// Entry point of the hidden `client` subcommand.
 pub fn client_main(args: &[String]) -> Result<(), BoxError> {
+    // The cost of the SDK's spans with a subscriber that logs at INFO (which
+    // the SDK never reaches: all its spans and events are DEBUG).
+    #[cfg(feature = "tracing")]
+    if std::env::var("BLACKBOX_BENCH_SUBSCRIBER").as_deref() == Ok("info") {
+        tracing_subscriber::fmt()
+            .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let mut kind = None;
     let mut op = Op::GetSession;
     let mut in_flight = 1;

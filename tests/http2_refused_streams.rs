@@ -1,0 +1,225 @@
+//! HTTP/2 streams the server refuses: `RST_STREAM(REFUSED_STREAM)` means "closed
+//! before any processing" (RFC 9113 §8.7), so such a request is reported as
+//! never sent and retried — POST included — against a raw h2 server (the `h2`
+//! crate over TLS on 127.0.0.1) that refuses streams on purpose.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use blackbox::core::http::{Method, Version};
+use blackbox::core::{BlackboxCore, Jitter, OperationRequest};
+use blackbox::{Error, RetryConfig};
+use bytes::Bytes;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls;
+
+/// Which streams the server refuses.
+#[derive(Clone, Copy, Debug)]
+enum Policy {
+    /// The first stream of each path; later ones are answered.
+    FirstOfEachPath,
+    /// Every stream.
+    All,
+}
+
+/// Per path: streams refused, streams answered (processed).
+#[derive(Debug, Default)]
+struct Log {
+    refused: HashMap<String, usize>,
+    answered: HashMap<String, usize>,
+}
+
+struct RefusingServer {
+    port: u16,
+    ca_pem: String,
+    log: Arc<Mutex<Log>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for RefusingServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn refusing_server(policy: Policy) -> RefusingServer {
+    let rcgen::CertifiedKey { cert, signing_key } =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("certificate");
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(rustls::pki_types::PrivatePkcs8KeyDer::from(
+        signing_key.serialize_der(),
+    ));
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.der().clone()], key)
+        .expect("config");
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let log = Arc::new(Mutex::new(Log::default()));
+    let server_log = Arc::clone(&log);
+    let task = tokio::spawn(async move {
+        let mut connections = JoinSet::new();
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, log) = (acceptor.clone(), Arc::clone(&server_log));
+            connections.spawn(async move {
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let Ok(mut connection) = h2::server::handshake(tls).await else {
+                    return;
+                };
+                let mut streams = JoinSet::new();
+                while let Some(Ok((request, mut respond))) = connection.accept().await {
+                    let path = request.uri().path().to_owned();
+                    let refuse = {
+                        let mut log = log.lock().unwrap();
+                        let refuse = match policy {
+                            Policy::FirstOfEachPath => !log.refused.contains_key(&path),
+                            Policy::All => true,
+                        };
+                        let counts = if refuse {
+                            &mut log.refused
+                        } else {
+                            &mut log.answered
+                        };
+                        *counts.entry(path).or_default() += 1;
+                        refuse
+                    };
+                    if refuse {
+                        respond.send_reset(h2::Reason::REFUSED_STREAM);
+                        continue;
+                    }
+                    streams.spawn(async move {
+                        let mut body = request.into_body();
+                        while let Some(Ok(chunk)) = body.data().await {
+                            let _ = body.flow_control().release_capacity(chunk.len());
+                        }
+                        let response = http::Response::builder()
+                            .status(200)
+                            .header("content-type", "application/json")
+                            .body(())
+                            .expect("response");
+                        if let Ok(mut send) = respond.send_response(response, false) {
+                            let _ =
+                                send.send_data(Bytes::from_static(br#"{"success":true}"#), true);
+                        }
+                    });
+                }
+            });
+        }
+    });
+    RefusingServer {
+        port,
+        ca_pem: cert.pem(),
+        log,
+        task,
+    }
+}
+
+fn client(server: &RefusingServer) -> BlackboxCore {
+    BlackboxCore::builder()
+        .server_url(format!("https://localhost:{}", server.port))
+        .token("test-token")
+        .tls_built_in_roots(false)
+        .add_root_certificate_pem(&server.ca_pem)
+        .retry(
+            RetryConfig::default()
+                .with_initial_interval(Duration::from_millis(1))
+                .with_jitter(Jitter::None),
+        )
+        .attempt_timeout(Some(Duration::from_secs(10)))
+        .build()
+        .expect("client")
+}
+
+/// A GET, or a non-idempotent POST with a body, to its own path.
+fn request(method: &Method, call: usize) -> OperationRequest {
+    let path = format!("/{}/{call}", method.as_str().to_ascii_lowercase());
+    let request = OperationRequest::new("refused_stream_test", method.clone(), path);
+    if method == Method::POST {
+        request
+            .json_body(&serde_json::json!({ "extension_hours": 1 }))
+            .expect("body")
+    } else {
+        request
+    }
+}
+
+const IN_FLIGHT: usize = 64;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_streams_are_never_sent_so_get_and_post_are_retried() {
+    let server = refusing_server(Policy::FirstOfEachPath).await;
+    for method in [Method::GET, Method::POST] {
+        // A client per method: each call costs one retry from the budget.
+        let core = client(&server);
+        let mut calls = JoinSet::new();
+        for call in 0..IN_FLIGHT {
+            let (core, method) = (core.clone(), method.clone());
+            calls.spawn(async move { core.execute(request(&method, call), None).await });
+        }
+        let mut failures = Vec::new();
+        while let Some(outcome) = calls.join_next().await {
+            match outcome.expect("task") {
+                Ok(response) => assert_eq!(response.version(), Version::HTTP_2),
+                Err(error) => failures.push(error),
+            }
+        }
+        let log = server.log.lock().unwrap();
+        let prefix = format!("/{}/", method.as_str().to_ascii_lowercase());
+        let refused: usize = log
+            .refused
+            .iter()
+            .filter(|(path, _)| path.starts_with(&prefix))
+            .map(|(_, count)| count)
+            .sum();
+        let answered: Vec<usize> = log
+            .answered
+            .iter()
+            .filter(|(path, _)| path.starts_with(&prefix))
+            .map(|(_, count)| *count)
+            .collect();
+        eprintln!(
+            "REFUSED_STREAM {method}: {IN_FLIGHT} calls in flight, {} failed, {refused} streams refused, {} processed",
+            failures.len(),
+            answered.iter().sum::<usize>()
+        );
+        assert!(failures.is_empty(), "{failures:#?}");
+        assert_eq!(refused, IN_FLIGHT, "each call refused once");
+        assert_eq!(answered.len(), IN_FLIGHT);
+        assert!(
+            answered.iter().all(|count| *count == 1),
+            "processed exactly once"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_refuses_every_stream_is_never_reached() {
+    let server = refusing_server(Policy::All).await;
+    let core = client(&server);
+    for method in [Method::GET, Method::POST] {
+        let error = core
+            .execute(request(&method, 0), None)
+            .await
+            .expect_err("refused");
+        assert!(matches!(error, Error::Connect(_)), "{error:?}");
+        assert!(!error.request_may_have_reached_server(), "{error:?}");
+        assert!(error.is_retryable());
+        assert_eq!(
+            error.to_string(),
+            "the server refused the HTTP/2 stream before processing it"
+        );
+    }
+    let log = server.log.lock().unwrap();
+    assert_eq!(log.refused.get("/get/0"), Some(&3), "three attempts");
+    assert_eq!(log.refused.get("/post/0"), Some(&3), "a POST too");
+    assert!(log.answered.is_empty());
+}
