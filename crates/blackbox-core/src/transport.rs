@@ -107,18 +107,34 @@ impl ResponseBody {
         if size_hint.is_some_and(|declared| declared > limit as u64) {
             return Err(CollectError::TooLarge);
         }
+        // An error after exactly the declared length has arrived does not
+        // lose the answer: h2 (0.4.20, `State::recv_eof`/`handle_error`) turns
+        // a stream whose response had ended, but whose request body was still
+        // being sent, into an error when the connection then closes (a server
+        // that answered early, then went away), and that error is what the
+        // body yields after the buffered data. h2 checks DATA against
+        // `Content-Length`, so the whole body is provably in hand.
+        let complete = |received: usize| size_hint == Some(received as u64);
         // The common case is one chunk: keep it without copying.
         let Some(first) = self.next_chunk().await else {
             return Ok(Bytes::new());
         };
-        let first = first.map_err(CollectError::Transport)?;
+        let first = match first {
+            Ok(first) => first,
+            Err(_) if complete(0) => return Ok(Bytes::new()),
+            Err(error) => return Err(CollectError::Transport(error)),
+        };
         if first.len() > limit {
             return Err(CollectError::TooLarge);
         }
         let Some(second) = self.next_chunk().await else {
             return Ok(first);
         };
-        let second = second.map_err(CollectError::Transport)?;
+        let second = match second {
+            Ok(second) => second,
+            Err(_) if complete(first.len()) => return Ok(first),
+            Err(error) => return Err(CollectError::Transport(error)),
+        };
         let capacity = size_hint
             .and_then(|hint| usize::try_from(hint).ok())
             .unwrap_or(first.len() + second.len())
@@ -127,7 +143,11 @@ impl ResponseBody {
         buffer.extend_from_slice(&first);
         let mut next = Some(Ok(second));
         while let Some(chunk) = next {
-            let chunk = chunk.map_err(CollectError::Transport)?;
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                Err(_) if complete(buffer.len()) => break,
+                Err(error) => return Err(CollectError::Transport(error)),
+            };
             if buffer.len() + chunk.len() > limit {
                 return Err(CollectError::TooLarge);
             }
@@ -352,6 +372,53 @@ mod tests {
             Some(Bytes::new())
         );
         assert_eq!(collect(ResponseBody::empty(), 0).ok(), Some(Bytes::new()));
+    }
+
+    /// A body that yields its data, then an error (a connection closed after
+    /// the answer), declaring `declared` bytes.
+    struct DataThenError {
+        data: Option<Bytes>,
+        declared: Option<u64>,
+    }
+
+    impl http_body::Body for DataThenError {
+        type Data = Bytes;
+        type Error = std::io::Error;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+            std::task::Poll::Ready(Some(match self.data.take() {
+                Some(data) => Ok(http_body::Frame::data(data)),
+                None => Err(std::io::ErrorKind::BrokenPipe.into()),
+            }))
+        }
+
+        fn size_hint(&self) -> http_body::SizeHint {
+            self.declared
+                .map_or_else(http_body::SizeHint::new, http_body::SizeHint::with_exact)
+        }
+    }
+
+    #[test]
+    fn an_error_after_the_declared_length_keeps_the_body() {
+        let body = |declared| {
+            ResponseBody::from_body(DataThenError {
+                data: Some(Bytes::from_static(b"hello")),
+                declared,
+            })
+        };
+        assert_eq!(collect(body(Some(5)), 100).ok(), Some(Bytes::from("hello")));
+        // Short of the declared length, or with none declared: an error.
+        assert!(matches!(
+            collect(body(Some(6)), 100),
+            Err(CollectError::Transport(_))
+        ));
+        assert!(matches!(
+            collect(body(None), 100),
+            Err(CollectError::Transport(_))
+        ));
     }
 
     #[test]
