@@ -273,15 +273,21 @@ async fn an_answer_complete_before_the_server_closes_is_not_lost() {
             "answer, then close: {method} {} of {CALLS} failed, {received} requests received",
             failures.len()
         );
-        // No answer is lost to the close any more: what is left (0 to 2 of
-        // 64 POSTs in most runs) is the GOAWAY error of `Streams::recv_go_away`
-        // at the response's head — may have reached the server, not resent.
+        // No answer is lost to the close any more. What is left (0 to 2 of
+        // 64 POSTs in most runs) is a call sent on the closing connection:
+        // h2's GOAWAY error at the response's head, or hyper's "dispatch
+        // task is gone" for a stream that was waiting to open when the
+        // connection ended (see RELIABILITY.md) — may have reached the
+        // server, not resent.
         for (_, error) in &failures {
             assert!(matches!(error, Error::Transport(_)), "{error:?}");
             assert!(error.request_may_have_reached_server());
             let debug = format!("{error:?}");
             assert!(!debug.contains("Error(Body"), "a lost answer: {debug}");
-            assert!(debug.contains("GoAway"), "{debug}");
+            assert!(
+                debug.contains("GoAway") || debug.contains("DispatchGone"),
+                "{debug}"
+            );
         }
         assert!(failures.len() <= CALLS / 8, "{failures:#?}");
         if method == Method::POST {

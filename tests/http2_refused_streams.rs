@@ -23,6 +23,10 @@ enum Policy {
     FirstOfEachPath,
     /// Every stream.
     All,
+    /// None itself, but h2 refuses streams over this many at once (the
+    /// server's `SETTINGS_MAX_CONCURRENT_STREAMS`); each answer takes 20 ms so
+    /// that streams overlap.
+    Limit(u32),
 }
 
 /// Per path: streams refused, streams answered (processed).
@@ -30,6 +34,9 @@ enum Policy {
 struct Log {
     refused: HashMap<String, usize>,
     answered: HashMap<String, usize>,
+    /// Streams being answered at once, now and at most.
+    open: usize,
+    most_open: usize,
 }
 
 struct RefusingServer {
@@ -72,7 +79,11 @@ async fn refusing_server(policy: Policy) -> RefusingServer {
                 let Ok(tls) = acceptor.accept(tcp).await else {
                     return;
                 };
-                let Ok(mut connection) = h2::server::handshake(tls).await else {
+                let mut builder = h2::server::Builder::new();
+                if let Policy::Limit(limit) = policy {
+                    builder.max_concurrent_streams(limit);
+                }
+                let Ok(mut connection) = builder.handshake::<_, Bytes>(tls).await else {
                     return;
                 };
                 let mut streams = JoinSet::new();
@@ -83,6 +94,7 @@ async fn refusing_server(policy: Policy) -> RefusingServer {
                         let refuse = match policy {
                             Policy::FirstOfEachPath => !log.refused.contains_key(&path),
                             Policy::All => true,
+                            Policy::Limit(_) => false,
                         };
                         let counts = if refuse {
                             &mut log.refused
@@ -96,11 +108,21 @@ async fn refusing_server(policy: Policy) -> RefusingServer {
                         respond.send_reset(h2::Reason::REFUSED_STREAM);
                         continue;
                     }
+                    let log = Arc::clone(&log);
                     streams.spawn(async move {
+                        {
+                            let mut log = log.lock().unwrap();
+                            log.open += 1;
+                            log.most_open = log.most_open.max(log.open);
+                        }
                         let mut body = request.into_body();
                         while let Some(Ok(chunk)) = body.data().await {
                             let _ = body.flow_control().release_capacity(chunk.len());
                         }
+                        if let Policy::Limit(_) = policy {
+                            tokio::time::sleep(Duration::from_millis(20)).await;
+                        }
+                        log.lock().unwrap().open -= 1;
                         let response = http::Response::builder()
                             .status(200)
                             .header("content-type", "application/json")
@@ -222,4 +244,49 @@ async fn a_server_that_refuses_every_stream_is_never_reached() {
     assert_eq!(log.refused.get("/get/0"), Some(&3), "three attempts");
     assert_eq!(log.refused.get("/post/0"), Some(&3), "a POST too");
     assert!(log.answered.is_empty());
+}
+
+/// The client keeps within the server's stream limit from the first request
+/// on: until the server's SETTINGS arrive it opens two streams, not 64 that a
+/// server allowing 4 would refuse (47 of 64 POSTs failed before). Retries are
+/// off, so a refused stream would fail its call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_connection_opens_no_more_streams_than_the_server_allows() {
+    const LIMIT: u32 = 4;
+    for method in [Method::GET, Method::POST] {
+        // A server per method, so that each burst meets a new connection.
+        let server = refusing_server(Policy::Limit(LIMIT)).await;
+        let core = BlackboxCore::builder()
+            .server_url(format!("https://localhost:{}", server.port))
+            .token("test-token")
+            .tls_built_in_roots(false)
+            .add_root_certificate_pem(&server.ca_pem)
+            .retry(RetryConfig::disabled())
+            .attempt_timeout(Some(Duration::from_secs(10)))
+            .build()
+            .expect("client");
+        let mut calls = JoinSet::new();
+        for call in 0..IN_FLIGHT {
+            let (core, method) = (core.clone(), method.clone());
+            calls.spawn(async move { core.execute(request(&method, call), None).await });
+        }
+        let mut failures = Vec::new();
+        while let Some(outcome) = calls.join_next().await {
+            if let Err(error) = outcome.expect("task") {
+                failures.push(error);
+            }
+        }
+        let log = server.log.lock().unwrap();
+        eprintln!(
+            "stream limit {LIMIT}, {method}: {IN_FLIGHT} calls in flight, {} failed, {} processed, at most {} at once",
+            failures.len(),
+            log.answered.values().sum::<usize>(),
+            log.most_open
+        );
+        assert!(failures.is_empty(), "{failures:#?}");
+        assert_eq!(log.answered.len(), IN_FLIGHT);
+        assert!(log.answered.values().all(|count| *count == 1));
+        assert!(log.most_open <= LIMIT as usize, "{}", log.most_open);
+        assert!(log.most_open > 1, "the limit is used, not one at a time");
+    }
 }

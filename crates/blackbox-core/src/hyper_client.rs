@@ -159,6 +159,16 @@ impl HyperClient {
             .timer(TokioTimer::new())
             .pool_idle_timeout(settings.pool_idle_timeout)
             .pool_max_idle_per_host(settings.pool_max_idle_per_host);
+        // Until the server's first SETTINGS arrive, open at most two HTTP/2
+        // streams, not hyper's 100: a server allowing fewer would refuse the
+        // rest. h2 lifts the limit to the server's (or removes it) with those
+        // SETTINGS, which every server sends first, so only a new
+        // connection's first burst waits, for at most one round trip. Not
+        // one: at a limit of one, the first request of every connection would
+        // wait in hyper's pending-open slot, whose answer hyper drops when
+        // the connection ends right after (RELIABILITY.md).
+        #[cfg(feature = "http2")]
+        builder.http2_initial_max_send_streams(2);
         Self {
             client: builder.build(connector),
             connect_timeout: settings.connect_timeout,
