@@ -8,13 +8,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use blackbox::core::http::{Method, Version};
-use blackbox::core::{BlackboxCore, Jitter, OperationRequest};
+#[path = "support/h2.rs"]
+mod h2_support;
+
+use blackbox::core::{BlackboxCore, OperationRequest};
 use blackbox::{Error, RetryConfig};
 use bytes::Bytes;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
-use tokio_rustls::TlsAcceptor;
-use tokio_rustls::rustls;
+
+use h2_support::{fast_retries, tls_acceptor};
 
 /// Which streams the server refuses.
 #[derive(Clone, Copy, Debug)]
@@ -53,20 +56,7 @@ impl Drop for RefusingServer {
 }
 
 async fn refusing_server(policy: Policy) -> RefusingServer {
-    let rcgen::CertifiedKey { cert, signing_key } =
-        rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("certificate");
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(rustls::pki_types::PrivatePkcs8KeyDer::from(
-        signing_key.serialize_der(),
-    ));
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("versions")
-        .with_no_client_auth()
-        .with_single_cert(vec![cert.der().clone()], key)
-        .expect("config");
-    config.alpn_protocols = vec![b"h2".to_vec()];
-    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let (acceptor, ca_pem) = tls_acceptor();
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("address").port();
     let log = Arc::new(Mutex::new(Log::default()));
@@ -139,39 +129,23 @@ async fn refusing_server(policy: Policy) -> RefusingServer {
     });
     RefusingServer {
         port,
-        ca_pem: cert.pem(),
+        ca_pem,
         log,
         task,
     }
 }
 
 fn client(server: &RefusingServer) -> BlackboxCore {
-    BlackboxCore::builder()
-        .server_url(format!("https://localhost:{}", server.port))
-        .token("test-token")
-        .tls_built_in_roots(false)
-        .add_root_certificate_pem(&server.ca_pem)
-        .retry(
-            RetryConfig::default()
-                .with_initial_interval(Duration::from_millis(1))
-                .with_jitter(Jitter::None),
-        )
-        .attempt_timeout(Some(Duration::from_secs(10)))
-        .build()
-        .expect("client")
+    h2_support::client(
+        server.port,
+        &server.ca_pem,
+        fast_retries(),
+        Duration::from_secs(10),
+    )
 }
 
-/// A GET, or a non-idempotent POST with a body, to its own path.
 fn request(method: &Method, call: usize) -> OperationRequest {
-    let path = format!("/{}/{call}", method.as_str().to_ascii_lowercase());
-    let request = OperationRequest::new("refused_stream_test", method.clone(), path);
-    if method == Method::POST {
-        request
-            .json_body(&serde_json::json!({ "extension_hours": 1 }))
-            .expect("body")
-    } else {
-        request
-    }
+    h2_support::request("refused_stream_test", method, call)
 }
 
 const IN_FLIGHT: usize = 64;
@@ -256,15 +230,12 @@ async fn a_new_connection_opens_no_more_streams_than_the_server_allows() {
     for method in [Method::GET, Method::POST] {
         // A server per method, so that each burst meets a new connection.
         let server = refusing_server(Policy::Limit(LIMIT)).await;
-        let core = BlackboxCore::builder()
-            .server_url(format!("https://localhost:{}", server.port))
-            .token("test-token")
-            .tls_built_in_roots(false)
-            .add_root_certificate_pem(&server.ca_pem)
-            .retry(RetryConfig::disabled())
-            .attempt_timeout(Some(Duration::from_secs(10)))
-            .build()
-            .expect("client");
+        let core = h2_support::client(
+            server.port,
+            &server.ca_pem,
+            RetryConfig::disabled(),
+            Duration::from_secs(10),
+        );
         let mut calls = JoinSet::new();
         for call in 0..IN_FLIGHT {
             let (core, method) = (core.clone(), method.clone());
