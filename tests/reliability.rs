@@ -560,3 +560,115 @@ async fn posts_on_connections_the_server_closes_after_answering_are_never_sent_t
     );
     server.abort();
 }
+
+/// A server with a short keep-alive timeout (50 ms: it closes a connection
+/// that has been idle that long), and calls spaced around exactly that, so
+/// that a pooled connection is reused as the server closes it — the
+/// HTTP/1.1 keep-alive race. No call waits for an answer that will never come
+/// (the attempt timeout is 2 s: none times out), GETs are retried to success,
+/// and a POST that lost the race fails as "may have reached the server",
+/// never sent twice.
+#[tokio::test]
+async fn calls_racing_the_servers_keep_alive_timeout_never_hang() {
+    const KEEP_ALIVE: Duration = Duration::from_millis(50);
+    const ROUNDS: u32 = 60;
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("address");
+    // POSTs the server received.
+    let posts_served = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&posts_served);
+    let server = tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let counter = Arc::clone(&counter);
+            tokio::spawn(async move {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let mut buffered = Vec::new();
+                let mut chunk = [0u8; 2048];
+                loop {
+                    // One request: its head, then as many body bytes as it declares.
+                    let head_end = loop {
+                        if let Some(end) = buffered.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break end + 4;
+                        }
+                        match tokio::time::timeout(KEEP_ALIVE, stream.read(&mut chunk)).await {
+                            Ok(Ok(read)) if read > 0 => buffered.extend_from_slice(&chunk[..read]),
+                            // Idle past the keep-alive timeout, or closed: close.
+                            _ => return,
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&buffered[..head_end]).to_ascii_lowercase();
+                    let length: usize = head
+                        .lines()
+                        .find_map(|line| line.strip_prefix("content-length:"))
+                        .and_then(|value| value.trim().parse().ok())
+                        .unwrap_or(0);
+                    while buffered.len() < head_end + length {
+                        match stream.read(&mut chunk).await {
+                            Ok(read) if read > 0 => buffered.extend_from_slice(&chunk[..read]),
+                            _ => return,
+                        }
+                    }
+                    buffered.drain(..head_end + length);
+                    if head.starts_with("post ") {
+                        counter.fetch_add(1, Ordering::SeqCst);
+                    }
+                    let body = r#"{"success":true,"message":null}"#;
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    if stream.write_all(answer.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let core = BlackboxCore::builder()
+        .server_url(format!("http://{address}"))
+        .token("test-token")
+        .retry(quick_retries().with_initial_interval(Duration::from_millis(1)))
+        .retry_budget(None)
+        .attempt_timeout(Some(Duration::from_secs(2)))
+        .build()
+        .expect("client");
+    let id = blackbox::uuid::Uuid::from_u128(7);
+    let (mut post_failures, mut posts) = (0, 0);
+    for round in 0..ROUNDS {
+        // Idle for the keep-alive timeout, give or take up to 3 ms.
+        let offset = i64::from(round % 7) - 3;
+        let pause = KEEP_ALIVE.as_micros() as i64 + offset * 1000;
+        tokio::time::sleep(Duration::from_micros(pause as u64)).await;
+        if round % 2 == 0 {
+            get_session_stats(&core, None)
+                .await
+                .expect("a GET is retried past the race");
+        } else {
+            posts += 1;
+            if let Err(error) = extend_session(&core, id, ExtendSessionRequest::new(1), None).await
+            {
+                assert!(
+                    !error.is_timeout(),
+                    "a call waited out its attempt: {error:?}"
+                );
+                assert!(
+                    matches!(error, Error::Transport(_)) && error.request_may_have_reached_server(),
+                    "{error:?}"
+                );
+                post_failures += 1;
+            }
+        }
+    }
+    let posts_received = posts_served.load(Ordering::SeqCst);
+    eprintln!(
+        "keep-alive race ({ROUNDS} calls spaced at the server's {KEEP_ALIVE:?} ± 3 ms): \
+         {post_failures} of {posts} POSTs failed as \"may have reached the server\"; \
+         the server received {posts_received} POSTs"
+    );
+    assert!(posts_received <= posts, "no POST was sent twice");
+    assert!(
+        posts_received >= posts - post_failures,
+        "every answered POST was received"
+    );
+    server.abort();
+}
