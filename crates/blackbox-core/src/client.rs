@@ -19,7 +19,7 @@ use crate::retry::{RetryTokens, Sleeper, should_retry};
 use crate::secret::Secrets;
 use crate::server::ServerUrl;
 use crate::token::{Auth, bearer_token, source_header};
-use crate::transport::{CollectError, TransportError, TransportErrorKind, find_cause};
+use crate::transport::{CollectError, TransportError, TransportErrorKind};
 use crate::{
     BlackboxCoreBuilder, Error, Hooks, HttpClient, OperationRequest, RawResponse, RequestOptions,
     RetryConfig,
@@ -124,21 +124,24 @@ impl Inner {
     /// plain-HTTP target must be loopback, and so must the proxy it is sent
     /// through (an HTTPS target is tunnelled with TLS end to end).
     pub(crate) fn check_server(&self, server: &ServerUrl) -> Result<(), Error> {
-        if !server.is_https() && self.auth.has_credentials() && !self.allow_insecure_http {
-            if !server.is_loopback() {
-                return Err(Error::invalid_request(
-                    "refusing to send the bearer token over plain HTTP to a non-loopback host; \
-                     use https or opt in with allow_insecure_http(true)",
-                ));
-            }
-            if let Transport::Hyper(client) = &self.transport
-                && client.sends_plain_http_off_host(&server.join("/")?)
-            {
-                return Err(Error::invalid_request(
-                    "refusing to send the bearer token over plain HTTP through a proxy on a \
-                     non-loopback host; use https or opt in with allow_insecure_http(true)",
-                ));
-            }
+        let cleartext_token =
+            !server.is_https() && self.auth.has_credentials() && !self.allow_insecure_http;
+        if cleartext_token && !server.is_loopback() {
+            return Err(Error::invalid_request(
+                "refusing to send the bearer token over plain HTTP to a non-loopback host; \
+                 use https or opt in with allow_insecure_http(true)",
+            ));
+        }
+        // Only a proxy can take the bytes of a loopback target off this machine.
+        #[cfg(feature = "proxy")]
+        if cleartext_token
+            && let Transport::Hyper(client) = &self.transport
+            && client.sends_plain_http_off_host(&server.join("/")?)
+        {
+            return Err(Error::invalid_request(
+                "refusing to send the bearer token over plain HTTP through a proxy on a \
+                 non-loopback host; use https or opt in with allow_insecure_http(true)",
+            ));
         }
         #[cfg(not(feature = "rustls"))]
         if server.is_https() && matches!(self.transport, Transport::Hyper(_)) {
@@ -273,7 +276,7 @@ impl BlackboxCore {
             let result = self.attempt(&context, headers, &body, deadline).await;
             #[cfg(feature = "tracing")]
             trace.attempt(attempt, &result);
-            let error = match result {
+            let mut error = match result {
                 Ok(response) => {
                     if let Some(tokens) = &inner.retry_tokens {
                         tokens.reward();
@@ -311,7 +314,8 @@ impl BlackboxCore {
             {
                 #[cfg(feature = "tracing")]
                 trace.budget_exhausted(attempt);
-                return Err(error.with_retry_budget_exhausted());
+                error.mark_retry_budget_exhausted();
+                return Err(error);
             }
             if inner.logs() {
                 log_retry(&context, &error, delay);
@@ -441,7 +445,8 @@ impl BlackboxCore {
                 kind: TimeoutKind::Connect,
                 // What set-up was allowed: the connect timeout, or less when the
                 // attempt's end came first.
-                limit: find_cause::<SetupTimedOut>(&error)
+                limit: error
+                    .find_cause::<SetupTimedOut>()
                     .map(|timed_out| timed_out.allowed)
                     .or(match &inner.transport {
                         Transport::Hyper(client) => client.connect_timeout(),

@@ -193,8 +193,11 @@ impl Error {
     }
 
     /// Marks a retryable failure as not retried for want of retry budget.
-    pub(crate) fn with_retry_budget_exhausted(mut self) -> Self {
-        match &mut self {
+    /// (In place and out of line: the attempt loop then moves no error for it.)
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn mark_retry_budget_exhausted(&mut self) {
+        match self {
             Self::Api(api) => api.inner.budget_exhausted = true,
             Self::Connect(transport) | Self::Transport(transport) => {
                 transport.set_budget_exhausted();
@@ -202,7 +205,6 @@ impl Error {
             Self::Timeout(timeout) => timeout.budget_exhausted = true,
             _ => {}
         }
-        self
     }
 
     /// The server's `Retry-After` on an API error (delta-seconds or HTTP-date),

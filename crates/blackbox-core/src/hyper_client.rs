@@ -16,7 +16,6 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::time::Instant;
 use tower_service::Service;
 
-use crate::token::BoxFuture;
 use crate::transport::{ResponseBody, TransportError, find_cause};
 use crate::{BoxError, Error};
 
@@ -180,13 +179,12 @@ impl HyperClient {
     /// Whether a plain-HTTP request to `uri` goes to a proxy on another host
     /// than loopback: its bytes then cross the network in clear text even
     /// when the target itself is loopback.
+    /// (Only a proxy can, so it exists only with the `proxy` feature.)
+    #[cfg(feature = "proxy")]
     pub(crate) fn sends_plain_http_off_host(&self, uri: &Uri) -> bool {
-        #[cfg(feature = "proxy")]
-        if let Some(proxy) = &self.proxy {
-            return proxy.sends_plain_http_off_host(uri);
-        }
-        let _ = uri;
-        false
+        self.proxy
+            .as_ref()
+            .is_some_and(|proxy| proxy.sends_plain_http_off_host(uri))
     }
 
     /// The connect timeout this client was built with.
@@ -273,9 +271,18 @@ pub(crate) struct SetupTimeout<C> {
 }
 
 /// The cause inside a set-up timeout's `io::Error`, with the time allowed.
-#[derive(Debug)]
 pub(crate) struct SetupTimedOut {
     pub(crate) allowed: Duration,
+}
+
+// Written out rather than derived: the same output, without the derive's
+// extra helper (`debug_struct_field1_finish`) in every binary.
+impl std::fmt::Debug for SetupTimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SetupTimedOut")
+            .field("allowed", &self.allowed)
+            .finish()
+    }
 }
 
 impl std::fmt::Display for SetupTimedOut {
@@ -294,12 +301,11 @@ impl<C> Service<Uri> for SetupTimeout<C>
 where
     C: Service<Uri>,
     C::Error: Into<BoxError>,
-    C::Future: Send + 'static,
-    C::Response: 'static,
+    C::Future: Unpin,
 {
     type Response = C::Response;
     type Error = BoxError;
-    type Future = BoxFuture<'static, Result<C::Response, BoxError>>;
+    type Future = SetupFuture<C::Future>;
 
     fn poll_ready(&mut self, context: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
         self.inner.poll_ready(context).map_err(Into::into)
@@ -312,22 +318,53 @@ where
             (Some(timeout), None) => Some(started + timeout),
             (None, attempt) => attempt,
         };
-        let connecting = self.inner.call(destination);
-        Box::pin(async move {
-            let Some(deadline) = deadline else {
-                return connecting.await.map_err(Into::into);
-            };
-            match tokio::time::timeout_at(deadline, connecting).await {
-                Ok(connected) => connected.map_err(Into::into),
-                Err(_) => Err(Box::new(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    SetupTimedOut {
-                        allowed: deadline.saturating_duration_since(started),
-                    },
-                )) as BoxError),
-            }
-        })
+        SetupFuture {
+            connecting: self.inner.call(destination),
+            timer: deadline.map(|deadline| Box::pin(tokio::time::sleep_until(deadline))),
+            started,
+        }
     }
+}
+
+/// A connection being set up, failing as a set-up timeout when its deadline
+/// (if any) passes first. Written out rather than as an `async` block over
+/// `tokio::time::timeout_at`: the same behaviour in less code.
+pub(crate) struct SetupFuture<F> {
+    connecting: F,
+    /// The deadline's timer; `None` when there is no deadline.
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
+    started: Instant,
+}
+
+impl<F, T, E> Future for SetupFuture<F>
+where
+    F: Future<Output = Result<T, E>> + Unpin,
+    E: Into<BoxError>,
+{
+    type Output = Result<T, BoxError>;
+
+    fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        if let Poll::Ready(connected) = Pin::new(&mut this.connecting).poll(context) {
+            return Poll::Ready(connected.map_err(Into::into));
+        }
+        if let Some(timer) = &mut this.timer
+            && timer.as_mut().poll(context).is_ready()
+        {
+            return Poll::Ready(Err(set_up_timed_out(timer.deadline(), this.started)));
+        }
+        Poll::Pending
+    }
+}
+
+/// The error of a set-up that ran out of time.
+fn set_up_timed_out(deadline: Instant, started: Instant) -> BoxError {
+    Box::new(io::Error::new(
+        io::ErrorKind::TimedOut,
+        SetupTimedOut {
+            allowed: deadline.saturating_duration_since(started),
+        },
+    ))
 }
 
 /// Sorts hyper-util's error by how far the request got. `is_connect()` means the
@@ -341,7 +378,7 @@ where
 /// (RFC 9113 §8.7), so it counts as never sent too.
 fn classify(error: hyper_util::client::legacy::Error) -> TransportError {
     if !error.is_connect() {
-        if error.to_string() == "client error (Canceled)" {
+        if displays_as(&error, "client error (Canceled)") {
             return TransportError::connect(error);
         }
         #[cfg(feature = "http2")]
@@ -361,4 +398,26 @@ fn classify(error: hyper_util::client::legacy::Error) -> TransportError {
     } else {
         TransportError::connect(error)
     }
+}
+
+/// Whether `value`'s `Display` is exactly `expected`: compared piece by piece
+/// as it is written, without building the text (no allocation, and less code
+/// than `to_string()` with its buffer and its panic path).
+fn displays_as(value: &dyn std::fmt::Display, expected: &str) -> bool {
+    struct Rest<'a>(&'a str);
+
+    impl std::fmt::Write for Rest<'_> {
+        fn write_str(&mut self, piece: &str) -> std::fmt::Result {
+            match self.0.strip_prefix(piece) {
+                Some(rest) => {
+                    self.0 = rest;
+                    Ok(())
+                }
+                None => Err(std::fmt::Error),
+            }
+        }
+    }
+
+    let mut rest = Rest(expected);
+    std::fmt::write(&mut rest, format_args!("{value}")).is_ok() && rest.0.is_empty()
 }

@@ -306,6 +306,8 @@ impl RetryTokens {
     }
 
     /// Pays for one retry after `error`; `false` when the bucket cannot.
+    /// Only on the way to a retry, so out of line.
+    #[inline(never)]
     pub(crate) fn withdraw(&self, error: &Error) -> bool {
         let cost = if error.is_timeout() {
             self.budget.timeout_retry_cost

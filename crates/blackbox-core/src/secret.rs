@@ -83,10 +83,16 @@ impl Secrets {
     /// Adds a value to hide (ignored when too short or already known).
     pub(crate) fn add(&mut self, value: &str) {
         if value.len() >= SHORTEST_SCRUBBED && !self.values.iter().any(|known| known == value) {
-            self.values.push(value.to_owned());
-            // Longest first, so that a value containing another is hidden whole.
-            self.values
-                .sort_by_key(|value| std::cmp::Reverse(value.len()));
+            // Longest first, so that a value containing another is hidden
+            // whole; after the known ones of its length. (The list is always
+            // in that order, so an insertion keeps it without a sort, whose
+            // code would be larger than everything else here.)
+            let at = self
+                .values
+                .iter()
+                .position(|known| known.len() < value.len())
+                .unwrap_or(self.values.len());
+            self.values.insert(at, value.to_owned());
         }
     }
 
@@ -110,8 +116,8 @@ impl Secrets {
     pub(crate) fn scrub<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
         let mut text = std::borrow::Cow::Borrowed(text);
         for secret in &self.values {
-            if text.contains(secret.as_str()) {
-                text = std::borrow::Cow::Owned(text.replace(secret.as_str(), "** redacted **"));
+            if let Some(scrubbed) = replace_all(&text, secret) {
+                text = std::borrow::Cow::Owned(scrubbed);
             }
         }
         text
@@ -129,6 +135,33 @@ impl Secrets {
             }
         }
     }
+}
+
+/// `text` with every occurrence of `secret` (left to right, not overlapping,
+/// as `str::replace` does) replaced by `** redacted **`; `None` when there is
+/// none. A plain byte scan: it runs only when an error or a `Debug` is made,
+/// and does not pull the standard library's substring searcher (about 1 KiB)
+/// into every binary.
+fn replace_all(text: &str, secret: &str) -> Option<String> {
+    let (haystack, needle) = (text.as_bytes(), secret.as_bytes());
+    let first = *needle.first()?;
+    let mut scrubbed: Option<String> = None;
+    let (mut copied, mut at) = (0, 0);
+    while at + needle.len() <= haystack.len() {
+        if haystack[at] == first && haystack[at..].starts_with(needle) {
+            // Both ends are character boundaries: `needle` is whole UTF-8.
+            let out = scrubbed.get_or_insert_with(|| String::with_capacity(text.len()));
+            out.push_str(&text[copied..at]);
+            out.push_str("** redacted **");
+            at += needle.len();
+            copied = at;
+        } else {
+            at += 1;
+        }
+    }
+    let mut scrubbed = scrubbed?;
+    scrubbed.push_str(&text[copied..]);
+    Some(scrubbed)
 }
 
 impl fmt::Debug for Secrets {

@@ -239,6 +239,13 @@ impl TransportError {
         Ok(())
     }
 
+    /// An error of type `T` among the causes, as [`find_cause`] finds it.
+    /// It starts below this error, which is no `T` itself: so that no code
+    /// for `TransportError` as a `dyn Error` is needed just to search.
+    pub(crate) fn find_cause<T: StdError + 'static>(&self) -> Option<&T> {
+        find_cause::<T>(self.source.as_ref())
+    }
+
     /// How far the request got.
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
