@@ -28,6 +28,9 @@ enum After {
     ResetThenClose,
     /// Close at once, no `RST_STREAM`.
     Close,
+    /// Not answering at all: `GOAWAY(NO_ERROR, last_stream_id = 0)` — the
+    /// stream is above it, so not processed — then close.
+    Decline,
 }
 
 /// A raw HTTP/2 server, frame by frame, so that the order of frames on the
@@ -80,9 +83,15 @@ async fn raw_server(after: After) -> (u16, String, Arc<Mutex<usize>>, tokio::tas
                         // HEADERS: the request.
                         0x1 => {
                             *seen.lock().unwrap() += 1;
-                            let mut goaway = stream.to_be_bytes().to_vec();
+                            let last = if after == After::Decline { 0 } else { stream };
+                            let mut goaway = last.to_be_bytes().to_vec();
                             goaway.extend_from_slice(&[0, 0, 0, 0]);
                             out.extend(frame(0x7, 0, 0, &goaway));
+                            if after == After::Decline {
+                                let _ = tls.write_all(&out).await;
+                                let _ = tls.shutdown().await;
+                                return;
+                            }
                             // :status 200, content-type: application/json,
                             // content-length: 16 (HPACK, static names, no indexing).
                             let mut block = vec![0x88, 0x0f, 0x10, 16];
@@ -154,15 +163,24 @@ async fn goaway_server(every: usize) -> (u16, String, Accepted, tokio::task::Joi
                 while let Some(Ok((request, mut respond))) = connection.accept().await {
                     count += 1;
                     let path = request.uri().path().to_owned();
-                    *log.lock().unwrap().entry(path).or_default() += 1;
                     if count % every == 0 {
                         connection.graceful_shutdown();
                     }
+                    let log = Arc::clone(&log);
                     streams.spawn(async move {
+                        // Processed means the whole request arrived: a
+                        // server cannot act on a body it never received.
                         let mut body = request.into_body();
-                        while let Some(Ok(chunk)) = body.data().await {
-                            let _ = body.flow_control().release_capacity(chunk.len());
+                        loop {
+                            match body.data().await {
+                                Some(Ok(chunk)) => {
+                                    let _ = body.flow_control().release_capacity(chunk.len());
+                                }
+                                Some(Err(_)) => return,
+                                None => break,
+                            }
                         }
+                        *log.lock().unwrap().entry(path).or_default() += 1;
                         let response = http::Response::builder()
                             .status(200)
                             .header("content-type", "application/json")
@@ -218,30 +236,25 @@ async fn run_calls(
 }
 
 /// What both raw-server tests promise: no answer lost to the close (no body
-/// error), at most 1 call in 8 failed as may-have-reached-the-server — h2's
-/// GOAWAY error at the response's head, or hyper's "dispatch task is gone"
-/// for a stream waiting to open when the connection ended (RELIABILITY.md) —
-/// no POST sent twice, and every GET retried to success.
-fn assert_no_answer_lost(
-    method: &Method,
-    failures: &[(usize, Error)],
-    received: usize,
-    calls: usize,
-) {
+/// error), every GET retried to success, and at most 1 POST in 8 failing:
+/// as may-have-reached-the-server (hyper's "dispatch task is gone" for a
+/// stream waiting to open when the connection ended, RELIABILITY.md), or as
+/// never sent after 3 attempts cut off by `GOAWAY`s. The raw server never
+/// receives a request body (its stream window is 0), so a POST it answered
+/// may be sent again — it never had the request whole — and `received` can
+/// exceed the calls; the load test below counts whole requests.
+fn assert_no_answer_lost(method: &Method, failures: &[(usize, Error)], calls: usize) {
     for (_, error) in failures {
-        assert!(matches!(error, Error::Transport(_)), "{error:?}");
-        assert!(error.request_may_have_reached_server());
         let debug = format!("{error:?}");
         assert!(!debug.contains("Error(Body"), "a lost answer: {debug}");
-        assert!(
-            debug.contains("GoAway") || debug.contains("DispatchGone"),
-            "{debug}"
-        );
+        match error {
+            Error::Transport(_) => assert!(debug.contains("DispatchGone"), "{debug}"),
+            Error::Connect(_) => assert!(debug.contains("GoAway"), "{debug}"),
+            other => panic!("{other:?}"),
+        }
     }
     assert!(failures.len() <= calls / 8, "{failures:#?}");
-    if method == Method::POST {
-        assert!(received <= calls, "a POST is never sent twice");
-    } else {
+    if method == Method::GET {
         assert!(failures.is_empty(), "GETs are retried: {failures:#?}");
     }
 }
@@ -272,7 +285,7 @@ async fn an_answer_complete_before_the_server_closes_is_not_lost() {
         // task is gone" for a stream that was waiting to open when the
         // connection ended (see RELIABILITY.md) — may have reached the
         // server, not resent.
-        assert_no_answer_lost(&method, &failures, received, CALLS);
+        assert_no_answer_lost(&method, &failures, CALLS);
         task.abort();
     }
 }
@@ -298,18 +311,18 @@ async fn nginx_goaway_answer_then_reset_no_error_is_read() {
              {received} requests received",
             failures.len()
         );
-        assert_no_answer_lost(&method, &failures, received, CALLS);
+        assert_no_answer_lost(&method, &failures, CALLS);
         task.abort();
     }
 }
 
 /// Load: 64 calls in flight, 640 in all, against a server that goes away
-/// every 10 streams. No call waits for a connection that never comes (the
-/// attempt timeout is 2 s: none times out), a POST is processed at most
-/// once, and the only failures are POSTs cut off by a `GOAWAY`, reported as
-/// may-have-reached-the-server: mostly streams above its last stream id
-/// (never processed), some processed ones whose answer hyper dropped (see
-/// RELIABILITY.md for why the two are not told apart).
+/// every 10 streams, the way RFC 9113 §6.8 recommends (`GOAWAY` with the
+/// highest id, then with the real last id). Every call succeeds, each
+/// request processed (received whole) exactly once: the streams a `GOAWAY`
+/// cuts off are resent, POSTs included, and none waits for a connection that
+/// never comes (the attempt timeout is 2 s). Before the SDK counted a POST
+/// cut off by a `GOAWAY` as never sent, 0 to 110 of 640 failed (24 runs).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn goaway_every_ten_streams_under_load_never_hangs() {
     const CALLS: usize = 640;
@@ -333,24 +346,43 @@ async fn goaway_every_ten_streams_under_load_never_hangs() {
             processed.len(),
             started.elapsed()
         );
-        for (call, error) in &failures {
-            assert!(
-                !matches!(error, Error::Timeout(_)),
-                "call {call}: {error:?}"
-            );
-            assert!(
-                matches!(error, Error::Transport(_)),
-                "call {call}: {error:?}"
-            );
-            assert!(error.request_may_have_reached_server());
-        }
-        if method == Method::POST {
-            assert!(processed.iter().all(|count| *count == 1), "processed once");
-            assert!(failures.len() <= CALLS / 4, "{} failed", failures.len());
-        } else {
-            assert!(failures.is_empty(), "GETs are retried: {failures:#?}");
-            assert_eq!(processed.len(), CALLS);
-        }
+        // GETs are retried; a POST cut off by a GOAWAY never reached the
+        // server whole, so it is resent too (3 attempts, each on a
+        // connection that takes 10 streams).
+        assert!(failures.is_empty(), "{failures:#?}");
+        assert_eq!(processed.len(), CALLS);
+        assert!(processed.iter().all(|count| *count == 1), "processed once");
     }
     task.abort();
+}
+
+/// A server that declines every request with `GOAWAY(NO_ERROR,
+/// last_stream_id = 0)`: not processed (RFC 9113 §6.8). A POST with a body is
+/// never-sent, retried, and fails after 3 attempts as `Error::Connect`; a
+/// bodiless request is not counted as never sent (hyper may have sent its
+/// whole head, see `transport::is_remote_go_away`), so it is "may have
+/// reached the server" — a GET is retried all the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_a_goaway_declines_is_never_processed() {
+    for method in [Method::POST, Method::GET] {
+        let (port, ca_pem, headers, task) = raw_server(After::Decline).await;
+        let core = client(port, &ca_pem);
+        let error = core
+            .execute(request(&method, 0), None)
+            .await
+            .expect_err("declined");
+        assert_eq!(*headers.lock().unwrap(), 3, "{method}: three attempts");
+        if method == Method::POST {
+            assert!(matches!(error, Error::Connect(_)), "{error:?}");
+            assert!(!error.request_may_have_reached_server());
+            assert_eq!(
+                error.to_string(),
+                "the server closed the HTTP/2 connection (GOAWAY) before processing the request"
+            );
+        } else {
+            assert!(matches!(error, Error::Transport(_)), "{error:?}");
+            assert!(error.request_may_have_reached_server());
+        }
+        task.abort();
+    }
 }

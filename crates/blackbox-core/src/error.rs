@@ -60,9 +60,10 @@ pub enum Error {
     Hook(HookError),
     /// No usable connection: DNS, TCP connect refused or unreachable, a proxy
     /// that could not be reached or that refused the `CONNECT` tunnel, an
-    /// HTTP/2 stream the server refused (`REFUSED_STREAM`), or a connection
-    /// that closed before any byte of the request was written. **Never
-    /// reached the server.**
+    /// HTTP/2 stream the server refused (`REFUSED_STREAM`), a request with a
+    /// body cut off by the server's HTTP/2 `GOAWAY` before the server had it
+    /// whole, or a connection that closed before any byte of the request was
+    /// written. **Never reached the server** (in effect: not processed).
     ///
     /// A proxy's refusal says which status it gave
     /// ([`proxy_status`](Self::proxy_status)) and is not retried — a wrong
@@ -229,6 +230,9 @@ impl fmt::Display for Error {
                     None if transport.refused_stream() => {
                         f.write_str("the server refused the HTTP/2 stream before processing it")?
                     }
+                    None if transport.went_away() => f.write_str(
+                        "the server closed the HTTP/2 connection (GOAWAY) before processing the request",
+                    )?,
                     None => f.write_str("could not connect to the server")?,
                 }
                 transport.write_budget_note(f)

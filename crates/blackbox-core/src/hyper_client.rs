@@ -214,6 +214,7 @@ impl HyperClient {
                 .entry(http::header::PROXY_AUTHORIZATION)
                 .or_insert(value);
         }
+        let has_body = !request.body().is_empty();
         // Without `request-body` the attempt has already refused a non-empty body.
         #[cfg(feature = "request-body")]
         let request = request.map(RequestBody::new);
@@ -225,7 +226,7 @@ impl HyperClient {
         };
         match sent.await {
             Ok(response) => Ok(response.map(ResponseBody::from_hyper)),
-            Err(error) => Err(classify(error)),
+            Err(error) => Err(classify(error, has_body)),
         }
     }
 }
@@ -375,16 +376,22 @@ fn set_up_timed_out(deadline: Instant, started: Instant) -> BoxError {
 /// kind only in `Display`, so that is what is read.
 ///
 /// An HTTP/2 stream the server reset with `REFUSED_STREAM` was not processed
-/// (RFC 9113 §8.7), so it counts as never sent too.
-fn classify(error: hyper_util::client::legacy::Error) -> TransportError {
+/// (RFC 9113 §8.7), so it counts as never sent too; so does a request with a
+/// body whose stream failed with the server's GOAWAY (see
+/// `transport::is_remote_go_away`).
+fn classify(error: hyper_util::client::legacy::Error, has_body: bool) -> TransportError {
     if !error.is_connect() {
         if displays_as(&error, "client error (Canceled)") {
             return TransportError::connect(error);
         }
         #[cfg(feature = "http2")]
-        if find_cause::<h2::Error>(&error).is_some_and(crate::transport::is_refused_stream) {
+        if let Some(h2) = find_cause::<h2::Error>(&error)
+            && (crate::transport::is_refused_stream(h2)
+                || (has_body && crate::transport::is_remote_go_away(h2)))
+        {
             return TransportError::connect(error);
         }
+        let _ = has_body;
         return TransportError::other(error);
     }
     #[cfg(feature = "rustls")]

@@ -261,6 +261,16 @@ impl TransportError {
         false
     }
 
+    /// Whether the server's HTTP/2 `GOAWAY` cut the request off before the
+    /// server had it whole (a never-sent error holding a remote GOAWAY).
+    pub(crate) fn went_away(&self) -> bool {
+        #[cfg(feature = "http2")]
+        if self.kind == TransportErrorKind::Connect {
+            return find_cause::<h2::Error>(self.source.as_ref()).is_some_and(is_remote_go_away);
+        }
+        false
+    }
+
     /// The status with which a proxy refused the `CONNECT` tunnel, when that
     /// is why no connection was made.
     pub(crate) fn proxy_refusal(&self) -> Option<http::StatusCode> {
@@ -308,6 +318,21 @@ impl StdError for TransportError {
 #[cfg(feature = "http2")]
 pub(crate) fn is_refused_stream(error: &h2::Error) -> bool {
     error.is_reset() && error.is_remote() && error.reason() == Some(h2::Reason::REFUSED_STREAM)
+}
+
+/// Whether an HTTP/2 error is the server's `GOAWAY`, as a request's stream
+/// receives it. With h2 0.4 under hyper 1 such a stream was either above the
+/// `GOAWAY`'s last stream id — "not processed" (RFC 9113 §6.8) — or never
+/// sent, or created as the `GOAWAY` arrived, when hyper drops it before
+/// writing its body (`ClientTask::poll`: `poll_ready` fails after
+/// `send_request`). A stream the server may have processed ends otherwise
+/// (its answer, or a broken pipe when the connection drops). So a request
+/// *with a body* that fails this way never reached the server whole; a
+/// bodiless one may have (the last case sends its whole head), and is not
+/// counted. `tests/http2_goaway.rs` checks this against a server.
+#[cfg(feature = "http2")]
+pub(crate) fn is_remote_go_away(error: &h2::Error) -> bool {
+    error.is_go_away() && error.is_remote()
 }
 
 /// Finds an error of type `T` in a cause chain, looking inside `io::Error`s too
