@@ -13,7 +13,11 @@
 //! cargo run -p blackbox-bench --release -- throughput [--quick] [--pairs N]
 //! cargo run -p blackbox-bench --release -- decode [--quick]
 //! cargo run -p blackbox-bench --release -- size
+//! cargo run -p blackbox-bench --release -- nginx [--scenarios defaults,keepalive5,streams4]
+//!                                                 [--calls N] [--methods post,get]
 //! ```
+//!
+//! `nginx` needs a local nginx (Debian's `nginx-light`), so CI never runs it.
 //!
 //! Every client runs in its own child process (the harness re-invokes itself
 //! with the hidden `client` subcommand), so CPU time and peak RSS are the
@@ -27,6 +31,7 @@ mod clients;
 mod decode;
 mod fixtures;
 mod measure;
+mod nginx;
 mod responder;
 mod size;
 mod stats;
@@ -51,6 +56,8 @@ pub struct Options {
 fn usage() -> ExitCode {
     eprintln!(
         "usage: blackbox-bench <all|throughput|decode|size> [--quick] [--pairs N] [--size]\n\
+         \x20      blackbox-bench nginx [--scenarios defaults,keepalive5,streams4] [--calls N]\n\
+         \x20                            [--methods post,get]\n\
          \n\
          all         throughput (+ chart), decode and size tables (size skipped by --quick\n\
                      unless --size is given)\n\
@@ -58,6 +65,9 @@ fn usage() -> ExitCode {
                      and the reqwest peer against a loopback responder and the sandbox\n\
          decode      SDK decode of a 10,000-session list vs plain serde_json\n\
          size        binary sizes, crate counts and cold build times\n\
+         nginx       the SDK through a local nginx (HTTP/2 over TLS) in front of the sandbox:\n\
+         \x20           failures and failed-but-processed calls per scenario (needs nginx;\n\
+         \x20           --calls defaults to 20000/10000/5000 per scenario)\n\
          chart FILE  redraw docs/throughput.svg from a saved throughput report"
     );
     ExitCode::from(2)
@@ -75,6 +85,14 @@ fn main() -> ExitCode {
         "client" => measure::client_main(rest),
         // Redraws docs/throughput.svg from a saved `throughput` report.
         "chart" => chart::redraw_from_report(rest),
+        // Its own options (scenarios, calls, methods), not the shared ones.
+        "nginx" => match nginx::parse_options(rest) {
+            Ok(options) => nginx::run(&options),
+            Err(message) => {
+                eprintln!("{message}");
+                return usage();
+            }
+        },
         _ => {
             let options = match parse_options(rest) {
                 Ok(options) => options,
