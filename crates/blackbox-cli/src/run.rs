@@ -5,7 +5,7 @@ use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::Path;
 
 use blackbox::core::{ENV_DEBUG, ENV_SERVER_URL};
-use blackbox::models::{ExtendSessionRequest, RevokeAllSessionsRequest};
+use blackbox::models::{ApiResponse, ExtendSessionRequest, RevokeAllSessionsRequest};
 use blackbox::{Blackbox, RetryConfig};
 
 use crate::cli::{Options, OutputFormat, ServerChoice, SessionsCommand};
@@ -145,6 +145,14 @@ fn confirm(question: &str) -> Result<bool, CliError> {
     Ok(answer.eq_ignore_ascii_case("y") || answer.eq_ignore_ascii_case("yes"))
 }
 
+/// An answer's data, or the error that stands for the call: the SDK's, or
+/// the server's `"success": false`.
+fn data<T>(answer: Result<ApiResponse<T>, blackbox::Error>) -> Result<T, CliError> {
+    answer
+        .and_then(ApiResponse::into_data)
+        .map_err(|error| CliError::from_sdk(&error))
+}
+
 /// Sends `command` and renders its answer.
 async fn call(
     client: &Blackbox,
@@ -163,12 +171,7 @@ async fn call(
     );
     let text = match command {
         SessionsCommand::List => {
-            let list = sessions
-                .list_sessions()
-                .await
-                .map_err(sdk)?
-                .into_data()
-                .map_err(sdk)?;
+            let list = data(sessions.list_sessions().await)?;
             if json {
                 output::list_json(&list, show_tokens)
             } else {
@@ -176,12 +179,7 @@ async fn call(
             }
         }
         SessionsCommand::Get(id) => {
-            let session = sessions
-                .get_session(id)
-                .await
-                .map_err(sdk)?
-                .into_data()
-                .map_err(sdk)?;
+            let session = data(sessions.get_session(id).await)?;
             if json {
                 output::session_json(&session, show_tokens)
             } else {
@@ -189,12 +187,7 @@ async fn call(
             }
         }
         SessionsCommand::Stats => {
-            let stats = sessions
-                .get_session_stats()
-                .await
-                .map_err(sdk)?
-                .into_data()
-                .map_err(sdk)?;
+            let stats = data(sessions.get_session_stats().await)?;
             if json {
                 output::stats_json(&stats)
             } else {
@@ -202,12 +195,11 @@ async fn call(
             }
         }
         SessionsCommand::Extend { id, hours } => {
-            let session = sessions
-                .extend_session(id, ExtendSessionRequest::new(hours))
-                .await
-                .map_err(sdk)?
-                .into_data()
-                .map_err(sdk)?;
+            let session = data(
+                sessions
+                    .extend_session(id, ExtendSessionRequest::new(hours))
+                    .await,
+            )?;
             if json {
                 output::session_json(&session, show_tokens)
             } else {
