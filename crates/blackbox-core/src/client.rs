@@ -18,7 +18,7 @@ use crate::options::CallSettings;
 use crate::retry::{RetryTokens, Sleeper, should_retry};
 use crate::secret::Secrets;
 use crate::server::ServerUrl;
-use crate::token::{Auth, bearer_token, source_header};
+use crate::token::{Auth, BoxFuture, bearer_token, source_header};
 use crate::transport::{CollectError, TransportError, TransportErrorKind};
 use crate::{
     BlackboxCoreBuilder, Error, Hooks, HttpClient, OperationRequest, RawResponse, RequestOptions,
@@ -404,7 +404,7 @@ impl BlackboxCore {
             log_request(context, &request, &secrets);
         }
 
-        let exchange = Box::pin(self.exchange(request, deadline.map(|(at, _)| at), secrets));
+        let exchange = self.start_exchange(request, deadline.map(|(at, _)| at), secrets);
         let result = match deadline {
             Some((deadline, timeout)) => match tokio::time::timeout_at(deadline, exchange).await {
                 Ok(result) => result,
@@ -424,6 +424,26 @@ impl BlackboxCore {
         } else {
             Err(Error::Api(ApiError::from_answer(response, None)))
         }
+    }
+
+    /// [`exchange`](Self::exchange)'s future, boxed as a trait object here.
+    ///
+    /// The unsizing happens in this crate, in a function that is neither generic
+    /// nor inlined, so the exchange — hyper's client, the connection pool, TLS,
+    /// reading the body — is compiled once, into this crate. Without it every
+    /// crate that awaits an operation (each operation function, then the
+    /// program) compiles that whole state machine again, only for all but the
+    /// last copy to be thrown away: seconds of a cold build. The box was already
+    /// there (the attempt's timeout holds it); only its poll becomes a call
+    /// through a vtable.
+    #[inline(never)]
+    fn start_exchange(
+        &self,
+        request: http::Request<Bytes>,
+        deadline: Option<Instant>,
+        secrets: Arc<Secrets>,
+    ) -> BoxFuture<'_, AttemptResult> {
+        Box::pin(self.exchange(request, deadline, secrets))
     }
 
     /// Sends the request and reads the whole body within the limit.
